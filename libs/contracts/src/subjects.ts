@@ -1,0 +1,52 @@
+/**
+ * Every NATS subject Switchyard uses, in one place. Versioned: within v1 changes are additive.
+ *
+ * A request enters on an entry subject and flows through the stages in order, each stage
+ * forwarding the message with the requester's reply subject kept:
+ *   entry → policy → stage.cache → stage.route → stage.provider.<id> → reply frames
+ */
+export const Ops = {
+  chatCompletions: 'chat.completions',
+  models: 'models',
+} as const;
+export type Op = (typeof Ops)[keyof typeof Ops];
+export const OP_VALUES: readonly Op[] = Object.values(Ops);
+
+export const isOp = (value: string): value is Op => (OP_VALUES as readonly string[]).includes(value);
+
+const V = 'llm.v1';
+
+export const Subjects = {
+  /** Public entry: batch jobs publish here; the body is validated by the first stage. */
+  entry: (op: Op) => `${V}.${op}`,
+  /** Entry for publishers that validated the body already (the ingress); NATS accounts keep clients off it. */
+  validatedEntry: (op: Op) => `${V}.validated.${op}`,
+  cache: `${V}.stage.cache`,
+  route: `${V}.stage.route`,
+  provider: (providerId: string) => `${V}.stage.provider.${providerId}`,
+  /** Broadcast (no queue group): the request id in the body; every worker aborts its matching call. */
+  cancel: `${V}.cancel`,
+  /** Stage heartbeats, so a stage can answer 503 at once when the next one is not running. */
+  presence: `${V}.presence`,
+  presenceQuery: `${V}.presence.query`,
+  events: {
+    all: `${V}.events.>`,
+    requestCompleted: `${V}.events.request.completed`,
+  },
+} as const;
+
+/** Queue groups: one per service; workers one per provider so each provider scales alone. */
+export const QueueGroups = {
+  policy: 'policy',
+  cache: 'cache',
+  router: 'router',
+  worker: (providerId: string) => `worker.${providerId}`,
+} as const;
+
+/** Names under which stages announce their presence. */
+export const StageNames = {
+  policy: 'policy',
+  cache: 'cache',
+  router: 'router',
+  provider: (providerId: string) => `provider.${providerId}`,
+} as const;

@@ -1,0 +1,56 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+
+export type { NatsConnection } from '@nats-io/transport-node';
+
+export interface BusLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface ConnectBusOptions {
+  /** One URL or a comma-separated list, as NATS_URL holds it. */
+  url: string;
+  /** Shown in the server's connection list (`switchyard-policy`, …). */
+  name: string;
+  log: BusLogger;
+}
+
+/**
+ * Connects to NATS and keeps reconnecting forever: a gateway outlives restarts of the bus.
+ * The first connection must succeed, so a wrong URL fails at start with a clear message.
+ */
+export async function connectBus({ url, name, log }: ConnectBusOptions): Promise<NatsConnection> {
+  let nc: NatsConnection;
+  try {
+    nc = await connect({
+      servers: url.split(',').map((s) => s.trim()),
+      name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      pingInterval: 10_000,
+    });
+  } catch (cause) {
+    throw new Error(`Cannot connect to NATS at ${url}: ${(cause as Error).message}`, { cause });
+  }
+  void watchStatus(nc, log);
+  return nc;
+}
+
+async function watchStatus(nc: NatsConnection, log: BusLogger): Promise<void> {
+  for await (const status of nc.status()) {
+    switch (status.type) {
+      case 'disconnect':
+        log.warn({ server: status.server }, 'NATS disconnected; reconnecting');
+        break;
+      case 'reconnect':
+        log.info({ server: status.server }, 'NATS reconnected');
+        break;
+      case 'error':
+        log.error({ err: status.error }, 'NATS connection error');
+        break;
+      default:
+        break;
+    }
+  }
+}

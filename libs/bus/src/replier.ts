@@ -1,0 +1,134 @@
+import {
+  FrameKinds,
+  Headers,
+  Subjects,
+  toOpenAIErrorBody,
+  type FrameKind,
+  type GatewayError,
+  type RequestCompleted,
+} from '@switchyard/contracts';
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+
+const encoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+
+export type UsageSummary = NonNullable<RequestCompleted['usage']>;
+
+export interface Replier {
+  /** Sends one stream chunk (OpenAI `chat.completion.chunk` JSON bytes). */
+  chunk(data: Uint8Array): void;
+  /** Ends a stream normally. */
+  done(result?: { usage?: UsageSummary }): void;
+  /** Sends a whole answer. */
+  response(data: Uint8Array, result?: { usage?: UsageSummary }): void;
+  /** Ends the reply with an error in the OpenAI shape. */
+  error(err: GatewayError): void;
+  /** A terminal frame was sent: later calls are ignored. */
+  readonly finished: boolean;
+  /** A frame went out already: past this point a failure cannot be retried elsewhere. */
+  readonly started: boolean;
+}
+
+const header = (h: MsgHdrs | undefined, name: string): string | undefined => {
+  const v = h?.get(name);
+  return v === '' || v === undefined ? undefined : v;
+};
+const intHeader = (h: MsgHdrs | undefined, name: string): number | undefined => {
+  const v = header(h, name);
+  const n = v === undefined ? NaN : Number(v);
+  return Number.isFinite(n) ? n : undefined;
+};
+
+/** Builds the completion event of a request from its headers: one place decides what an event says. */
+export function completedEvent(
+  request: MsgHdrs | undefined,
+  outcome: { status: number; errorCode?: string; usage?: UsageSummary; ttftMs?: number },
+): RequestCompleted {
+  const receivedAt = intHeader(request, Headers.receivedAt) ?? Date.now();
+  const event: RequestCompleted = {
+    request_id: header(request, Headers.requestId) ?? 'unknown',
+    op: header(request, Headers.op) ?? 'unknown',
+    stream: header(request, Headers.stream) === 'true',
+    status: outcome.status,
+    received_at: receivedAt,
+    duration_ms: Math.max(0, Date.now() - receivedAt),
+  };
+  const optional = {
+    model: header(request, Headers.model),
+    key_id: header(request, Headers.keyId),
+    team: header(request, Headers.team),
+    provider: header(request, Headers.provider),
+    deployment: header(request, Headers.deployment),
+    upstream_model: header(request, Headers.upstreamModel),
+    attempt: intHeader(request, Headers.attempt),
+    error_code: outcome.errorCode,
+    usage: outcome.usage,
+    ttft_ms: outcome.ttftMs,
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) (event as Record<string, unknown>)[k] = v;
+  return event;
+}
+
+export function publishCompleted(nc: NatsConnection, event: RequestCompleted): void {
+  if (!nc.isClosed()) nc.publish(Subjects.events.requestCompleted, JSON.stringify(event));
+}
+
+/**
+ * Answers one requester with numbered frames, and emits the request's completion event when the
+ * terminal frame goes out, so every request is accounted for exactly once, whoever answers it.
+ * A message published without a reply subject (fire-and-forget) still gets its event.
+ */
+export function createReplier(nc: NatsConnection, reply: string | undefined, request: MsgHdrs | undefined): Replier {
+  let seq = 0;
+  let finished = false;
+  let firstFrameAt: number | undefined;
+  const startedAt = Date.now();
+
+  const send = (kind: FrameKind, data: Uint8Array, extra?: (h: MsgHdrs) => void): void => {
+    firstFrameAt ??= Date.now();
+    if (reply === undefined || nc.isClosed()) return;
+    const h = natsHeaders();
+    h.set(Headers.frame, kind);
+    h.set(Headers.seq, String(seq++));
+    extra?.(h);
+    nc.publish(reply, data, { headers: h });
+  };
+
+  const finish = (status: number, outcome: { errorCode?: string; usage?: UsageSummary }): void => {
+    finished = true;
+    const ttftMs = firstFrameAt === undefined ? undefined : firstFrameAt - startedAt;
+    publishCompleted(nc, completedEvent(request, { status, ttftMs, ...outcome }));
+  };
+
+  return {
+    chunk(data) {
+      if (!finished) send(FrameKinds.chunk, data);
+    },
+    done(result = {}) {
+      if (finished) return;
+      send(FrameKinds.done, EMPTY);
+      finish(200, result);
+    },
+    response(data, result = {}) {
+      if (finished) return;
+      send(FrameKinds.response, data, (h) => h.set(Headers.status, '200'));
+      finish(200, result);
+    },
+    error(err) {
+      if (finished) return;
+      const body = encoder.encode(JSON.stringify(toOpenAIErrorBody(err)));
+      send(FrameKinds.error, body, (h) => {
+        h.set(Headers.status, String(err.status));
+        h.set(Headers.errorCode, err.code);
+        if (err.retryAfterMs !== undefined) h.set(Headers.retryAfterMs, String(err.retryAfterMs));
+      });
+      finish(err.status, { errorCode: err.code });
+    },
+    get finished() {
+      return finished;
+    },
+    get started() {
+      return seq > 0;
+    },
+  };
+}

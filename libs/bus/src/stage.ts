@@ -1,0 +1,118 @@
+import { GatewayError, Headers, toGatewayError } from '@switchyard/contracts';
+import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { BusLogger } from './connect.js';
+import type { Presence } from './presence.js';
+import { createReplier, type Replier } from './replier.js';
+
+export interface StageRequest {
+  subject: string;
+  /** The body bytes as they came; forwarded untouched. */
+  data: Uint8Array;
+  /** The request's headers; changes made here travel with the forwarded message. */
+  headers: MsgHdrs;
+  /** Answers the requester directly (an error, a cache hit, a provider's answer). */
+  reply: Replier;
+}
+
+/** Forward to the next stage, or nothing when the handler answered through `reply`. */
+export type StageOutcome = { forward: string; stage: string } | undefined;
+
+export type StageHandler = (req: StageRequest) => StageOutcome | Promise<StageOutcome>;
+
+export interface StageOptions {
+  nc: NatsConnection;
+  presence: Presence;
+  /** Presence name of this stage (`cache`, `provider.openai`, …). */
+  name: string;
+  subjects: readonly string[];
+  queue: string;
+  log: BusLogger;
+  handle: StageHandler;
+}
+
+export interface Stage {
+  /** Stops taking messages, lets in-flight ones finish (up to `graceMs`), then returns. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export const getHeader = (h: MsgHdrs, name: string): string | undefined => {
+  const v = h.get(name);
+  return v === '' ? undefined : v;
+};
+
+/**
+ * Consumes subjects in a queue group and runs a handler per message. The helper does, once for
+ * every stage: the deadline check, replying with an OpenAI-shaped error when the handler throws,
+ * forwarding with the requester's reply subject kept, and a fast 503 when the next stage is down.
+ */
+export async function startStage(options: StageOptions): Promise<Stage> {
+  const { nc, presence, name, queue, log, handle } = options;
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+
+  const settle = (req: StageRequest, msg: Msg, outcome: StageOutcome): void => {
+    if (outcome === undefined || req.reply.finished) return;
+    if (!presence.isAlive(outcome.stage)) {
+      req.reply.error(new GatewayError('unavailable', `No ${outcome.stage} service is running.`));
+      return;
+    }
+    nc.publish(outcome.forward, msg.data, { reply: msg.reply, headers: req.headers });
+  };
+
+  const fail = (req: StageRequest, err: unknown): void => {
+    const gatewayError = toGatewayError(err);
+    if (gatewayError.code === 'internal') log.error({ err, stage: name }, 'stage handler failed');
+    req.reply.error(gatewayError);
+  };
+
+  const onMessage = (msg: Msg): void => {
+    const headers = msg.headers ?? natsHeaders();
+    const req: StageRequest = { subject: msg.subject, data: msg.data, headers, reply: createReplier(nc, msg.reply, headers) };
+    const deadline = Number(headers.get(Headers.deadline));
+    if (deadline > 0 && Date.now() >= deadline) {
+      req.reply.error(new GatewayError('timeout', 'The request timed out before it could be processed.'));
+      return;
+    }
+    let outcome: StageOutcome | Promise<StageOutcome>;
+    try {
+      outcome = handle(req);
+    } catch (err) {
+      fail(req, err);
+      return;
+    }
+    if (!(outcome instanceof Promise)) {
+      settle(req, msg, outcome);
+      return;
+    }
+    inFlight++;
+    outcome
+      .then((o) => settle(req, msg, o), (err: unknown) => fail(req, err))
+      .finally(() => {
+        if (--inFlight === 0) idle?.();
+      });
+  };
+
+  const subs: Subscription[] = options.subjects.map((subject) =>
+    nc.subscribe(subject, {
+      queue,
+      callback: (err, msg) => {
+        if (err) log.error({ err, subject }, 'subscription error');
+        else onMessage(msg);
+      },
+    }),
+  );
+  await nc.flush();
+  presence.announce(name);
+
+  return {
+    async stop(graceMs = 10_000) {
+      presence.withdraw(name);
+      await Promise.all(subs.map((s) => s.drain().catch(() => undefined)));
+      if (inFlight === 0) return;
+      await new Promise<void>((resolve) => {
+        idle = resolve;
+        setTimeout(resolve, graceMs).unref();
+      });
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export type { ServiceDeps, RunningService, StartService } from './deps.js';
+export { runService, type RunServiceOptions } from './run-service.js';

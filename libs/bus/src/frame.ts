@@ -37,7 +37,10 @@ export function decodeFrame(msg: Msg): Frame | GatewayError {
     return frame;
   }
   if (h?.code === NO_RESPONDERS) {
-    return new GatewayError('unavailable', 'The gateway is not accepting requests: no policy service is running.');
+    return new GatewayError(
+      'unavailable',
+      'The gateway is not accepting requests: no policy service is running.',
+    );
   }
   return new GatewayError('internal', 'Received a malformed reply frame.');
 }

@@ -1,7 +1,21 @@
 export { connectBus, type ConnectBusOptions, type BusLogger, type NatsConnection } from './connect.js';
 export { createPresence, type Presence } from './presence.js';
-export { startStage, getHeader, type Stage, type StageOptions, type StageRequest, type StageOutcome, type StageHandler } from './stage.js';
-export { createReplier, completedEvent, publishCompleted, type Replier, type UsageSummary } from './replier.js';
+export {
+  startStage,
+  getHeader,
+  type Stage,
+  type StageOptions,
+  type StageRequest,
+  type StageOutcome,
+  type StageHandler,
+} from './stage.js';
+export {
+  createReplier,
+  completedEvent,
+  publishCompleted,
+  type Replier,
+  type UsageSummary,
+} from './replier.js';
 export { decodeFrame, type Frame } from './frame.js';
 export { createReplyInbox, type ReplyInbox, type FrameHandler } from './reply-inbox.js';
 export { newTraceparent, isValidTraceparent, traceIdOf } from './trace.js';

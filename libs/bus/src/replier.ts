@@ -65,7 +65,8 @@ export function completedEvent(
     usage: outcome.usage,
     ttft_ms: outcome.ttftMs,
   };
-  for (const [k, v] of Object.entries(optional)) if (v !== undefined) (event as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(optional))
+    if (v !== undefined) (event as Record<string, unknown>)[k] = v;
   return event;
 }
 
@@ -78,7 +79,11 @@ export function publishCompleted(nc: NatsConnection, event: RequestCompleted): v
  * terminal frame goes out, so every request is accounted for exactly once, whoever answers it.
  * A message published without a reply subject (fire-and-forget) still gets its event.
  */
-export function createReplier(nc: NatsConnection, reply: string | undefined, request: MsgHdrs | undefined): Replier {
+export function createReplier(
+  nc: NatsConnection,
+  reply: string | undefined,
+  request: MsgHdrs | undefined,
+): Replier {
   let seq = 0;
   let finished = false;
   let firstFrameAt: number | undefined;

@@ -1,5 +1,11 @@
 import { GatewayError, Headers, toGatewayError } from '@switchyard/contracts';
-import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import {
+  headers as natsHeaders,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  type Subscription,
+} from '@nats-io/transport-node';
 import type { BusLogger } from './connect.js';
 import type { Presence } from './presence.js';
 import { createReplier, type Replier } from './replier.js';
@@ -67,7 +73,12 @@ export async function startStage(options: StageOptions): Promise<Stage> {
 
   const onMessage = (msg: Msg): void => {
     const headers = msg.headers ?? natsHeaders();
-    const req: StageRequest = { subject: msg.subject, data: msg.data, headers, reply: createReplier(nc, msg.reply, headers) };
+    const req: StageRequest = {
+      subject: msg.subject,
+      data: msg.data,
+      headers,
+      reply: createReplier(nc, msg.reply, headers),
+    };
     const deadline = Number(headers.get(Headers.deadline));
     if (deadline > 0 && Date.now() >= deadline) {
       req.reply.error(new GatewayError('timeout', 'The request timed out before it could be processed.'));
@@ -86,7 +97,10 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     }
     inFlight++;
     outcome
-      .then((o) => settle(req, msg, o), (err: unknown) => fail(req, err))
+      .then(
+        (o) => settle(req, msg, o),
+        (err: unknown) => fail(req, err),
+      )
       .finally(() => {
         if (--inFlight === 0) idle?.();
       });

@@ -22,11 +22,19 @@ export function defaultDocument(env: Readonly<Record<string, string | undefined>
   models: Record<string, ModelConfig>;
 } {
   const providers: Record<string, ProviderConfig | { type: 'demo' }> = { demo: { type: 'demo' } };
-  const models: Record<string, ModelConfig> = { demo: { deployments: [{ provider: 'demo', model: 'demo-1' }] } };
+  const models: Record<string, ModelConfig> = {
+    demo: { deployments: [{ provider: 'demo', model: 'demo-1' }] },
+  };
   for (const p of PROVIDERS_FROM_ENV) {
     const apiKey = env[p.env];
     if (!apiKey) continue;
-    providers[p.id] = { type: 'openai-compatible', base_url: p.base_url, api_key: apiKey, headers: {}, connections: 64 };
+    providers[p.id] = {
+      type: 'openai-compatible',
+      base_url: p.base_url,
+      api_key: apiKey,
+      headers: {},
+      connections: 64,
+    };
     models[`${p.id}/*`] = { deployments: [{ provider: p.id }] };
   }
   return { providers, models };

@@ -14,7 +14,15 @@ export class ConfigError extends Error {
 const formatIssues = (source: string, error: z.ZodError): string =>
   `Invalid config (${source}):\n` +
   error.issues
-    .map((i) => `  - ${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').slice(1) || '(root)'}: ${i.message}`)
+    .map(
+      (i) =>
+        `  - ${
+          i.path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+            .join('')
+            .slice(1) || '(root)'
+        }: ${i.message}`,
+    )
     .join('\n');
 
 /** Validates a config document (already parsed and interpolated). */
@@ -27,7 +35,7 @@ export function parseConfig(document: unknown, source = 'config'): SwitchyardCon
 /**
  * The config a service runs with: the YAML file at `SWITCHYARD_CONFIG` with `${ENV}` interpolated,
  * or else the built-in defaults (the demo provider and any provider whose key is in `env`).
- * `HOST`, `PORT` and `SWITCHYARD_MASTER_KEY` override the file.
+ * `HOST`, `PORT`, `TELEMETRY_PORT` and `SWITCHYARD_MASTER_KEY` override the file.
  */
 export function loadConfig(env: Env): SwitchyardConfig {
   const path = env['SWITCHYARD_CONFIG'];
@@ -51,6 +59,12 @@ export function loadConfig(env: Env): SwitchyardConfig {
   if (env['HOST']) server['host'] = env['HOST'];
   if (env['PORT']) server['port'] = Number(env['PORT']);
   document = { ...document, server };
+  if (env['TELEMETRY_PORT']) {
+    document['telemetry'] = {
+      ...((document['telemetry'] as object | undefined) ?? {}),
+      port: Number(env['TELEMETRY_PORT']),
+    };
+  }
   if (env['SWITCHYARD_MASTER_KEY']) document['master_key'] = env['SWITCHYARD_MASTER_KEY'];
   return parseConfig(document, path ?? 'defaults');
 }

@@ -6,7 +6,10 @@ export const ServerConfig = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.int().min(0).max(65535).default(8080),
   /** Largest request body accepted, in bytes; larger gets 413. */
-  body_limit_bytes: z.int().min(1024).default(8 * 1024 * 1024),
+  body_limit_bytes: z
+    .int()
+    .min(1024)
+    .default(8 * 1024 * 1024),
   /** Whole-request deadline, carried through every stage. */
   request_timeout_ms: z.int().min(1).default(600_000),
 });
@@ -18,7 +21,10 @@ export const KeyConfig = z
     /** The secret, usually `${ENV}`; hashed at load and never kept. */
     key: z.string().min(8).optional(),
     /** SHA-256 hex of the secret, for configs that must not hold it at all. */
-    key_hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    key_hash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
     team: z.string().optional(),
     /** Model globs the key may use (`*`, `gpt-4o*`, `openai/*`). */
     models: z.array(z.string().min(1)).default(['*']),
@@ -97,7 +103,8 @@ export const SwitchyardConfig = z
     }
     const ids = new Set<string>();
     config.keys.forEach((k, i) => {
-      if (ids.has(k.id)) ctx.addIssue({ code: 'custom', path: ['keys', i, 'id'], message: `duplicate key id "${k.id}"` });
+      if (ids.has(k.id))
+        ctx.addIssue({ code: 'custom', path: ['keys', i, 'id'], message: `duplicate key id "${k.id}"` });
       ids.add(k.id);
     });
   });

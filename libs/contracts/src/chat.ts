@@ -88,7 +88,10 @@ export const ChatRequest = z.looseObject({
   n: z.int().min(1).max(128).nullable().optional(),
   max_tokens: z.int().min(1).nullable().optional(),
   max_completion_tokens: z.int().min(1).nullable().optional(),
-  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
+  stop: z
+    .union([z.string(), z.array(z.string()).max(4)])
+    .nullable()
+    .optional(),
   presence_penalty: Penalty.nullable().optional(),
   frequency_penalty: Penalty.nullable().optional(),
   logit_bias: z.record(z.string(), z.number()).nullable().optional(),
@@ -108,8 +111,14 @@ export const Usage = z.looseObject({
   prompt_tokens: z.int().min(0),
   completion_tokens: z.int().min(0),
   total_tokens: z.int().min(0),
-  prompt_tokens_details: z.looseObject({ cached_tokens: z.int().min(0).optional() }).nullable().optional(),
-  completion_tokens_details: z.looseObject({ reasoning_tokens: z.int().min(0).optional() }).nullable().optional(),
+  prompt_tokens_details: z
+    .looseObject({ cached_tokens: z.int().min(0).optional() })
+    .nullable()
+    .optional(),
+  completion_tokens_details: z
+    .looseObject({ reasoning_tokens: z.int().min(0).optional() })
+    .nullable()
+    .optional(),
 });
 export type Usage = z.infer<typeof Usage>;
 
@@ -158,7 +167,9 @@ export const ChatCompletionChunk = z.looseObject({
               index: z.int(),
               id: z.string().optional(),
               type: z.literal('function').optional(),
-              function: z.looseObject({ name: z.string().optional(), arguments: z.string().optional() }).optional(),
+              function: z
+                .looseObject({ name: z.string().optional(), arguments: z.string().optional() })
+                .optional(),
             }),
           )
           .optional(),

@@ -24,7 +24,12 @@ export const isErrorCode = (value: unknown): value is ErrorCode =>
   typeof value === 'string' && Object.hasOwn(ERRORS, value);
 
 /** Failures that another attempt (another deployment, a later retry) may cure. */
-const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set(['rate_limited', 'upstream_error', 'unavailable', 'timeout']);
+const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set([
+  'rate_limited',
+  'upstream_error',
+  'unavailable',
+  'timeout',
+]);
 
 export interface GatewayErrorOptions {
   retryable?: boolean;
@@ -91,7 +96,11 @@ export function toOpenAIErrorBody(err: GatewayError): OpenAIErrorBody {
 }
 
 /** Rebuilds a GatewayError from an OpenAI-shaped body and our code, e.g. from an error frame. */
-export function fromOpenAIErrorBody(code: string | undefined, body: unknown, retryAfterMs?: number): GatewayError {
+export function fromOpenAIErrorBody(
+  code: string | undefined,
+  body: unknown,
+  retryAfterMs?: number,
+): GatewayError {
   const error = (body as Partial<OpenAIErrorBody> | undefined)?.error;
   const message = typeof error?.message === 'string' ? error.message : 'Unknown error';
   const options: GatewayErrorOptions = {};

@@ -40,4 +40,6 @@ export const Headers = {
 export type HeaderName = (typeof Headers)[keyof typeof Headers];
 
 /** Headers a caller may not set on the public entry subject: only stages write them. */
-export const STAGE_OWNED_HEADERS: readonly string[] = Object.values(Headers).filter((h) => h.startsWith('sy-'));
+export const STAGE_OWNED_HEADERS: readonly string[] = Object.values(Headers).filter((h) =>
+  h.startsWith('sy-'),
+);

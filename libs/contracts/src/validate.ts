@@ -40,14 +40,21 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.inf
 
 /** Parses request bytes as JSON, throwing `invalid_request` for malformed JSON or a non-object body. */
 export function parseJsonBody(bytes: Uint8Array | string): unknown {
-  const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const text =
+    typeof bytes === 'string'
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (cause) {
-    throw new GatewayError('invalid_request', 'We could not parse the JSON body of your request. It is not valid JSON.', {
-      cause,
-    });
+    throw new GatewayError(
+      'invalid_request',
+      'We could not parse the JSON body of your request. It is not valid JSON.',
+      {
+        cause,
+      },
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new GatewayError('invalid_request', 'The request body must be a JSON object.');

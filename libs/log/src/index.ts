@@ -36,7 +36,10 @@ export function createLogger({ name, level = 'info', pretty = false }: CreateLog
     },
   };
   if (pretty) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } });
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } },
+    });
   }
   return pino(options);
 }

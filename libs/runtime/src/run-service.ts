@@ -15,11 +15,16 @@ export interface RunServiceOptions {
  * SIGTERM/SIGINT (stop taking work, finish in-flight, drain the connection).
  */
 export async function runService({ name, env, start }: RunServiceOptions): Promise<void> {
-  const log = createLogger({ name, level: env['LOG_LEVEL'] ?? 'info', pretty: Boolean(process.stdout.isTTY) });
+  const log = createLogger({
+    name,
+    level: env['LOG_LEVEL'] ?? 'info',
+    pretty: Boolean(process.stdout.isTTY),
+  });
   try {
     const config = loadConfig(env);
     const url = env['NATS_URL'];
-    if (!url) throw new Error('NATS_URL is not set: a service run on its own needs the address of the NATS server.');
+    if (!url)
+      throw new Error('NATS_URL is not set: a service run on its own needs the address of the NATS server.');
     const nc = await connectBus({ url, name: `switchyard-${name}`, log });
     const presence = createPresence(nc);
     const service = await start({ nc, presence, log, config });

@@ -38,7 +38,11 @@ function killOnExit(kill: () => void): () => void {
  * Spawns a server binary owned by the test process. A forgotten `stop()` must not leave servers
  * behind nor keep the test runner alive, so the child is unref'd and SIGKILLed when we exit.
  */
-export function spawnLocal(binary: string, args: readonly string[], options: SpawnLocalOptions = {}): LocalProcess {
+export function spawnLocal(
+  binary: string,
+  args: readonly string[],
+  options: SpawnLocalOptions = {},
+): LocalProcess {
   const { cleanupDir, killAfterMs = 5000 } = options;
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -22,7 +22,8 @@ export async function waitUntilReady(
   void server.exited.then((reason) => (exit = reason));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (exit !== undefined) throw new Error(`${what} exited before it was ready (${exit}):\n${server.output()}`);
+    if (exit !== undefined)
+      throw new Error(`${what} exited before it was ready (${exit}):\n${server.output()}`);
     if (await probe()) return;
     await sleep(intervalMs);
   }

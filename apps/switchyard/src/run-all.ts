@@ -1,0 +1,43 @@
+import { connectBus, createPresence, onShutdownSignal } from '@switchyard/bus';
+import { loadConfig, type Env } from '@switchyard/config';
+import type { Logger } from '@switchyard/log';
+import type { RunningService } from '@switchyard/runtime';
+import { generateDevKey, startBanner } from './dev-key.js';
+import { startLocalNats, type LocalNats } from './local-nats.js';
+import { SERVICES } from './services.js';
+
+/**
+ * `npm start`: every service in one process on one NATS connection, against NATS_URL or a
+ * nats-server started here. Stops in reverse order: the ingress first stops taking requests,
+ * then each stage finishes what it holds.
+ */
+export async function runAll(env: Env, log: Logger, print: (text: string) => void): Promise<void> {
+  let config = loadConfig(env);
+  const generated = config.master_key === undefined;
+  if (generated) config = { ...config, master_key: generateDevKey() };
+
+  let localNats: LocalNats | undefined;
+  const natsUrl =
+    env['NATS_URL'] ??
+    (localNats = await startLocalNats({ dataDir: '.switchyard/nats', path: env['PATH'] })).url;
+  const nc = await connectBus({ url: natsUrl, name: 'switchyard', log });
+  const presence = createPresence(nc);
+
+  const running: RunningService[] = [];
+  let ingressUrl = '';
+  for (const [name, start] of Object.entries(SERVICES)) {
+    const service = await start({ nc, presence, config, log: log.child({ service: name }) });
+    running.push(service);
+    if (name === 'ingress' && 'url' in service && typeof service.url === 'string') ingressUrl = service.url;
+  }
+  print(startBanner({ url: ingressUrl, masterKey: config.master_key!, generated, nats: natsUrl }));
+
+  onShutdownSignal(async (signal) => {
+    log.info({ signal }, 'stopping');
+    for (const service of running.reverse()) await service.stop();
+    await presence.stop();
+    await nc.drain();
+    await localNats?.stop();
+    log.info('stopped');
+  });
+}

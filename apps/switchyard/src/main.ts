@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createLogger } from '@switchyard/log';
 import { runService } from '@switchyard/runtime';
+import { parseWorkerProviders, startWorker } from '@switchyard/worker';
 import { runAll } from './run-all.js';
 import { isServiceName, SERVICES } from './services.js';
 
@@ -10,9 +11,10 @@ const USAGE = `Usage: switchyard [command]
   ingress | policy | cache | router | telemetry
                   one service alone (needs NATS_URL)
   worker [--provider <id> ...]
-                  provider workers alone; default: every configured provider
+                  provider workers alone (needs NATS_URL); default: every configured provider
 
-Environment: SWITCHYARD_CONFIG (YAML file), NATS_URL, HOST, PORT, SWITCHYARD_MASTER_KEY, LOG_LEVEL.
+Environment: SWITCHYARD_CONFIG (YAML file), NATS_URL, HOST, PORT, TELEMETRY_PORT,
+SWITCHYARD_MASTER_KEY, WORKER_PROVIDERS, LOG_LEVEL. See docs/configuration.md.
 `;
 
 const [command = 'all', ...args] = process.argv.slice(2);
@@ -27,14 +29,18 @@ if (command === 'all') {
     log.fatal({ err }, 'switchyard failed to start');
     process.exitCode = 1;
   });
+} else if (command === 'worker') {
+  let providers: string[] | undefined;
+  try {
+    providers = parseWorkerProviders(args, process.env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  void runService({ name: 'worker', env: process.env, start: (deps) => startWorker(deps, { providers }) });
 } else if (isServiceName(command)) {
-  if (command === 'worker') process.env['WORKER_PROVIDERS'] ??= providersFrom(args).join(',');
   void runService({ name: command, env: process.env, start: SERVICES[command] });
 } else {
   process.stdout.write(USAGE);
   process.exitCode = command === '--help' || command === 'help' ? 0 : 2;
-}
-
-function providersFrom(argv: string[]): string[] {
-  return argv.flatMap((arg, i) => (arg === '--provider' && argv[i + 1] ? [argv[i + 1]!] : []));
 }

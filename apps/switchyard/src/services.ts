@@ -12,7 +12,7 @@ import { startWorker } from '@switchyard/worker';
  */
 export const SERVICES = {
   telemetry: startTelemetry,
-  worker: (deps) => startWorker(deps),
+  worker: startWorker,
   router: startRouter,
   cache: startCache,
   policy: startPolicy,

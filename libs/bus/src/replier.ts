@@ -87,7 +87,6 @@ export function createReplier(
   let seq = 0;
   let finished = false;
   let firstFrameAt: number | undefined;
-  const startedAt = Date.now();
 
   const send = (kind: FrameKind, data: Uint8Array, extra?: (h: MsgHdrs) => void): void => {
     firstFrameAt ??= Date.now();
@@ -101,7 +100,12 @@ export function createReplier(
 
   const finish = (status: number, outcome: { errorCode?: string; usage?: UsageSummary }): void => {
     finished = true;
-    const ttftMs = firstFrameAt === undefined ? undefined : firstFrameAt - startedAt;
+    // From the gateway's receipt of the request, so time spent in earlier stages counts too.
+    const receivedAt = intHeader(request, Headers.receivedAt);
+    const ttftMs =
+      firstFrameAt === undefined || receivedAt === undefined
+        ? undefined
+        : Math.max(0, firstFrameAt - receivedAt);
     publishCompleted(nc, completedEvent(request, { status, ttftMs, ...outcome }));
   };
 

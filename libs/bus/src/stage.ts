@@ -33,6 +33,11 @@ export interface StageOptions {
   subjects: readonly string[];
   queue: string;
   log: BusLogger;
+  /**
+   * Runs first, before the deadline check: for an entry stage to drop what an untrusted caller
+   * must not set and compute the request's metadata. Throws `GatewayError` to refuse.
+   */
+  prepare?: (req: StageRequest) => void;
   handle: StageHandler;
 }
 
@@ -52,7 +57,7 @@ export const getHeader = (h: MsgHdrs, name: string): string | undefined => {
  * forwarding with the requester's reply subject kept, and a fast 503 when the next stage is down.
  */
 export async function startStage(options: StageOptions): Promise<Stage> {
-  const { nc, presence, name, queue, log, handle } = options;
+  const { nc, presence, name, queue, log, prepare, handle } = options;
   let inFlight = 0;
   let idle: (() => void) | undefined;
 
@@ -79,6 +84,14 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       headers,
       reply: createReplier(nc, msg.reply, headers),
     };
+    if (prepare) {
+      try {
+        prepare(req);
+      } catch (err) {
+        fail(req, err);
+        return;
+      }
+    }
     const deadline = Number(headers.get(Headers.deadline));
     if (deadline > 0 && Date.now() >= deadline) {
       req.reply.error(new GatewayError('timeout', 'The request timed out before it could be processed.'));

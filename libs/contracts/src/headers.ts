@@ -43,3 +43,11 @@ export type HeaderName = (typeof Headers)[keyof typeof Headers];
 export const STAGE_OWNED_HEADERS: readonly string[] = Object.values(Headers).filter((h) =>
   h.startsWith('sy-'),
 );
+
+/** Headers a caller (HTTP or NATS) may send to shape its request; not stage-owned. */
+export const CallerHeaders = {
+  /** The caller's own id for the request, used as ours so both sides can grep one id. */
+  requestId: 'x-request-id',
+  /** Shortens the gateway's request timeout for this request; it can never lengthen it. */
+  timeoutMs: 'x-switchyard-timeout-ms',
+} as const;

@@ -5,3 +5,4 @@ export * from './chat.js';
 export * from './validate.js';
 export * from './frames.js';
 export * from './events.js';
+export * from './glob.js';

@@ -41,6 +41,7 @@ export const QueueGroups = {
   cache: 'cache',
   router: 'router',
   worker: (providerId: string) => `worker.${providerId}`,
+  telemetry: 'telemetry',
 } as const;
 
 /** Names under which stages announce their presence. */

@@ -10,11 +10,21 @@ function toParam(path: readonly PropertyKey[]): string {
   }, '');
 }
 
-function describeIssue(issue: z.core.$ZodIssue, param: string): string {
+/** The value at `path` in `root`, to tell a missing field from a wrongly typed one. */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, param: string, input: unknown): string {
   const where = param === '' ? 'the request body' : `'${param}'`;
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined
+      return valueAt(input, issue.path) === undefined
         ? `Missing required parameter: ${where}.`
         : `Invalid type for ${where}: expected ${issue.expected}.`;
     case 'invalid_value':
@@ -35,7 +45,7 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.inf
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const param = toParam(issue.path);
-  throw new GatewayError('invalid_request', describeIssue(issue, param), param ? { param } : {});
+  throw new GatewayError('invalid_request', describeIssue(issue, param, value), param ? { param } : {});
 }
 
 /** Parses request bytes as JSON, throwing `invalid_request` for malformed JSON or a non-object body. */

@@ -1,0 +1,1 @@
+export { startCache } from './service.js';

@@ -1,0 +1,1 @@
+export { startPolicy } from './service.js';

@@ -1,0 +1,289 @@
+import { createHash } from 'node:crypto';
+import {
+  connectBus,
+  createPresence,
+  createReplyInbox,
+  natsHeaders,
+  startStage,
+  type Frame,
+  type NatsConnection,
+  type Presence,
+  type ReplyInbox,
+  type Stage,
+} from '@switchyard/bus';
+import { parseConfig } from '@switchyard/config';
+import { Headers, Ops, StageNames, Subjects, isGatewayError, type GatewayError } from '@switchyard/contracts';
+import { createLogger } from '@switchyard/log';
+import type { RunningService } from '@switchyard/runtime';
+import { startNats } from '@switchyard/testkit';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startPolicy } from './service.js';
+
+const log = createLogger({ name: 'test', level: 'silent' });
+const config = parseConfig({
+  server: { request_timeout_ms: 60_000 },
+  master_key: 'sk-master-0000',
+  keys: [
+    { id: 'app', key: 'sk-app-1111', team: 'search', models: ['gpt-4o*', 'openai/*'] },
+    { id: 'hashed', key_hash: createHash('sha256').update('sk-hashed-2222').digest('hex') },
+  ],
+});
+
+interface Received {
+  subject: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+let nats: { url: string; stop(): Promise<void> };
+let policyNc: NatsConnection;
+let policyPresence: Presence;
+let policy: RunningService;
+let testNc: NatsConnection;
+let testPresence: Presence;
+let inbox: ReplyInbox;
+let downstream: Stage[] = [];
+const received: Received[] = [];
+
+/** Stands in for cache and router: records what policy forwarded and answers so the request ends. */
+const startFakeStage = (name: string, subject: string): Promise<Stage> =>
+  startStage({
+    nc: testNc,
+    presence: testPresence,
+    log,
+    name,
+    queue: `fake-${name}`,
+    subjects: [subject],
+    handle: (req) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of req.headers) headers[k] = v[0] ?? '';
+      received.push({ subject: req.subject, body: Buffer.from(req.data).toString('utf8'), headers });
+      req.reply.response(new TextEncoder().encode('{"ok":true}'));
+      return undefined;
+    },
+  });
+
+/** Publishes like a requester and resolves with the terminal frame. */
+function send(subject: string, body: string, headers: Record<string, string> = {}): Promise<Frame> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no terminal frame for ${subject}`)), 5_000);
+    const h = natsHeaders();
+    for (const [k, v] of Object.entries(headers)) h.set(k, v);
+    const reply = inbox.open((frame: Frame | GatewayError) => {
+      if (isGatewayError(frame)) return reject(frame);
+      if (frame.kind === 'chunk') return;
+      clearTimeout(timer);
+      reply.close();
+      resolve(frame);
+    });
+    testNc.publish(subject, body, { reply: reply.subject, headers: h });
+  });
+}
+
+const errorOf = (frame: Frame) =>
+  (JSON.parse(Buffer.from(frame.data).toString('utf8')) as { error: Record<string, unknown> }).error;
+
+const chatBody = (model = 'gpt-4o-mini', extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }], ...extra });
+
+const validated = Subjects.validatedEntry(Ops.chatCompletions);
+const publicEntry = Subjects.entry(Ops.chatCompletions);
+const ingressHeaders = (key: string | undefined, model = 'gpt-4o-mini') => ({
+  ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
+  [Headers.op]: Ops.chatCompletions,
+  [Headers.model]: model,
+  [Headers.requestId]: 'req-1',
+  [Headers.deadline]: String(Date.now() + 30_000),
+});
+
+beforeAll(async () => {
+  nats = await startNats();
+  policyNc = await connectBus({ url: nats.url, name: 'policy', log });
+  policyPresence = createPresence(policyNc);
+  policy = await startPolicy({ nc: policyNc, presence: policyPresence, log, config });
+  testNc = await connectBus({ url: nats.url, name: 'test', log });
+  testPresence = createPresence(testNc);
+  inbox = createReplyInbox(testNc);
+  downstream = await Promise.all([
+    startFakeStage(StageNames.cache, Subjects.cache),
+    startFakeStage(StageNames.router, Subjects.route),
+  ]);
+});
+
+afterAll(async () => {
+  await policy?.stop();
+  await Promise.all(downstream.map((s) => s.stop(0)));
+  inbox?.stop();
+  await testPresence?.stop();
+  await policyPresence?.stop();
+  await testNc?.close();
+  await policyNc?.close();
+  await nats?.stop();
+});
+
+beforeEach(() => {
+  received.length = 0;
+});
+
+describe('policy on the validated entry (from the ingress)', () => {
+  it('forwards an authorised chat request to the cache with identity headers and without the secret', async () => {
+    const body = chatBody();
+    const frame = await send(validated, body, ingressHeaders('sk-app-1111'));
+    expect(frame.kind).toBe('response');
+    expect(received).toHaveLength(1);
+    const [got] = received;
+    expect(got!.subject).toBe(Subjects.cache);
+    expect(got!.body).toBe(body);
+    expect(got!.headers[Headers.keyId]).toBe('app');
+    expect(got!.headers[Headers.team]).toBe('search');
+    expect(got!.headers[Headers.allowedModels]).toBe('gpt-4o*,openai/*');
+    expect(got!.headers[Headers.requestId]).toBe('req-1');
+    expect(Object.keys(got!.headers).map((k) => k.toLowerCase())).not.toContain('authorization');
+    expect(JSON.stringify(got!.headers)).not.toContain('sk-app-1111');
+  });
+
+  it('accepts a key configured by hash and the master key', async () => {
+    await send(validated, chatBody('anything'), ingressHeaders('sk-hashed-2222', 'anything'));
+    await send(validated, chatBody('anything'), ingressHeaders('sk-master-0000', 'anything'));
+    expect(received.map((r) => r.headers[Headers.keyId])).toEqual(['hashed', 'master']);
+    expect(received[1]!.headers[Headers.team]).toBeUndefined();
+  });
+
+  it('answers 401 in the OpenAI shape for a wrong key, without echoing it', async () => {
+    const frame = await send(validated, chatBody(), ingressHeaders('sk-not-a-real-key'));
+    expect(frame.kind).toBe('error');
+    expect(frame.status).toBe(401);
+    const error = errorOf(frame);
+    expect(error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_api_key', param: null });
+    expect(error['message']).toMatch(/^Incorrect API key provided/);
+    expect(JSON.stringify(error)).not.toContain('sk-not-a-real-key');
+    expect(received).toHaveLength(0);
+  });
+
+  it('answers 401 when no key is given', async () => {
+    const frame = await send(validated, chatBody(), ingressHeaders(undefined));
+    expect(frame.status).toBe(401);
+    expect(errorOf(frame)['message']).toMatch(/didn't provide an API key/);
+  });
+
+  it('answers 403 when the key may not use the model', async () => {
+    const frame = await send(
+      validated,
+      chatBody('claude-sonnet-4'),
+      ingressHeaders('sk-app-1111', 'claude-sonnet-4'),
+    );
+    expect(frame.status).toBe(403);
+    expect(errorOf(frame)).toMatchObject({ type: 'permission_error', param: 'model' });
+    expect(errorOf(frame)['message']).toContain("'claude-sonnet-4'");
+    expect(received).toHaveLength(0);
+  });
+
+  it('sends the models op straight to the router', async () => {
+    await send(Subjects.validatedEntry(Ops.models), '', {
+      authorization: 'Bearer sk-app-1111',
+      [Headers.op]: Ops.models,
+    });
+    expect(received.map((r) => r.subject)).toEqual([Subjects.route]);
+    expect(received[0]!.headers[Headers.allowedModels]).toBe('gpt-4o*,openai/*');
+  });
+});
+
+describe('policy on the public entry (batch jobs)', () => {
+  it('validates the body and computes the headers later stages route on', async () => {
+    const before = Date.now();
+    const body = chatBody('openai/gpt-4.1', { stream: true });
+    await send(publicEntry, body, { authorization: 'Bearer sk-app-1111' });
+    const got = received[0]!;
+    expect(got.subject).toBe(Subjects.cache);
+    expect(got.body).toBe(body);
+    expect(got.headers).toMatchObject({
+      [Headers.op]: 'chat.completions',
+      [Headers.model]: 'openai/gpt-4.1',
+      [Headers.stream]: 'true',
+      [Headers.keyId]: 'app',
+    });
+    const receivedAt = Number(got.headers[Headers.receivedAt]);
+    expect(receivedAt).toBeGreaterThanOrEqual(before);
+    expect(Number(got.headers[Headers.deadline])).toBe(receivedAt + 60_000);
+    expect(got.headers[Headers.requestId]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(got.headers[Headers.traceparent]).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
+  it('strips forged identity and routing headers, whatever their case', async () => {
+    await send(publicEntry, chatBody(), {
+      authorization: 'Bearer sk-app-1111',
+      [Headers.keyId]: 'master',
+      'Sy-Team': 'finance',
+      [Headers.allowedModels]: '*',
+      [Headers.provider]: 'expensive',
+      [Headers.requestId]: 'forged-id',
+    });
+    const got = received[0]!;
+    expect(got.headers[Headers.keyId]).toBe('app');
+    expect(got.headers[Headers.team]).toBe('search');
+    expect(got.headers['Sy-Team']).toBeUndefined();
+    expect(got.headers[Headers.allowedModels]).toBe('gpt-4o*,openai/*');
+    expect(got.headers[Headers.provider]).toBeUndefined();
+    expect(got.headers[Headers.requestId]).not.toBe('forged-id');
+  });
+
+  it("uses the caller's x-request-id and lets the caller shorten the timeout", async () => {
+    await send(publicEntry, chatBody(), {
+      authorization: 'Bearer sk-app-1111',
+      'x-request-id': 'job-7:item-3',
+      'x-switchyard-timeout-ms': '2500',
+    });
+    const got = received[0]!;
+    expect(got.headers[Headers.requestId]).toBe('job-7:item-3');
+    expect(Number(got.headers[Headers.deadline]) - Number(got.headers[Headers.receivedAt])).toBe(2_500);
+  });
+
+  it('answers 400 for malformed JSON', async () => {
+    const frame = await send(publicEntry, '{"model": "gpt-4o", ', { authorization: 'Bearer sk-app-1111' });
+    expect(frame.status).toBe(400);
+    expect(errorOf(frame)).toMatchObject({ type: 'invalid_request_error' });
+    expect(errorOf(frame)['message']).toMatch(/not valid JSON/);
+    expect(received).toHaveLength(0);
+  });
+
+  it('answers 400 naming the bad field for a body that is not a chat request', async () => {
+    const frame = await send(publicEntry, JSON.stringify({ model: 'gpt-4o' }), {
+      authorization: 'Bearer sk-app-1111',
+    });
+    expect(frame.status).toBe(400);
+    expect(errorOf(frame)['param']).toBe('messages');
+  });
+
+  it('refuses a forged key id when no key is given', async () => {
+    const frame = await send(publicEntry, chatBody(), { [Headers.keyId]: 'master' });
+    expect(frame.status).toBe(401);
+    expect(received).toHaveLength(0);
+  });
+
+  it('stamps only request metadata for the models op', async () => {
+    await send(Subjects.entry(Ops.models), '', {
+      authorization: 'Bearer sk-app-1111',
+      [Headers.model]: 'forged',
+    });
+    const got = received[0]!;
+    expect(got.subject).toBe(Subjects.route);
+    expect(got.headers[Headers.op]).toBe('models');
+    expect(got.headers[Headers.requestId]).toBeDefined();
+    expect(got.headers[Headers.deadline]).toBeDefined();
+    expect(got.headers[Headers.model]).toBeUndefined();
+  });
+});
+
+describe('policy with no cache service running', () => {
+  it('answers 503 at once instead of letting the request hang', async () => {
+    await downstream[0]!.stop(0);
+    // The cache's withdrawal reaches policy over NATS; wait until policy has heard it.
+    for (let i = 0; i < 100 && policyPresence.isAlive(StageNames.cache); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    const started = Date.now();
+    const frame = await send(validated, chatBody(), ingressHeaders('sk-app-1111'));
+    expect(frame.status).toBe(503);
+    expect(errorOf(frame)['message']).toMatch(/cache/);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});

@@ -1,0 +1,43 @@
+import { startStage, type StageOutcome, type StageRequest } from '@switchyard/bus';
+import { OP_VALUES, QueueGroups, StageNames, Subjects, type Op } from '@switchyard/contracts';
+import type { RunningService, ServiceDeps } from '@switchyard/runtime';
+import { createAuthorize } from './handlers/authorize.js';
+import { createValidateEntry } from './handlers/validate-entry.js';
+
+type EntryHandler = (req: StageRequest, op: Op) => StageOutcome;
+type EntryPreparer = (req: StageRequest, op: Op) => void;
+
+/** The first stage: every request enters here, from the ingress or straight from a batch job. */
+export async function startPolicy(deps: ServiceDeps): Promise<RunningService> {
+  const { nc, presence, log } = deps;
+  const validate = createValidateEntry(deps);
+  const authorize = createAuthorize(deps);
+
+  const consume = (subjectOf: (op: Op) => string, handle: EntryHandler, prepare?: EntryPreparer) => {
+    const opOf = new Map(OP_VALUES.map((op) => [subjectOf(op), op] as const));
+    return startStage({
+      nc,
+      presence,
+      log,
+      name: StageNames.policy,
+      queue: QueueGroups.policy,
+      subjects: [...opOf.keys()],
+      ...(prepare && { prepare: (req: StageRequest) => prepare(req, opOf.get(req.subject)!) }),
+      handle: (req) => handle(req, opOf.get(req.subject)!),
+    });
+  };
+
+  const stages = await Promise.all([
+    // Batch jobs publish here: nothing the caller sent is trusted until `validate` has run,
+    // which it does before the stage helper even reads the deadline.
+    consume(Subjects.entry, authorize, validate),
+    // The ingress validated the body and computed the headers already.
+    consume(Subjects.validatedEntry, authorize),
+  ]);
+
+  return {
+    async stop() {
+      await Promise.all(stages.map((s) => s.stop()));
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { startRouter } from './service.js';

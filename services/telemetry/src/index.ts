@@ -1,0 +1,1 @@
+export { startTelemetry, type TelemetryService } from './service.js';

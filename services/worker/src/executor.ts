@@ -1,0 +1,114 @@
+import { GatewayError } from '@switchyard/contracts';
+import type { UsageSummary } from '@switchyard/bus';
+import { createParser } from 'eventsource-parser';
+import { Pool, type Dispatcher } from 'undici';
+import type { HttpProtocol, ProviderAdapter, ProviderCall, ReplySink } from './providers/types.js';
+
+export interface HttpAdapterOptions {
+  providerId: string;
+  /** `https://api.example.com`: one connection pool per provider. */
+  origin: string;
+  connections: number;
+  protocol: HttpProtocol;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The one place that does I/O for HTTP providers: undici's Pool (not the global fetch, which
+ * costs several times the CPU per call), the request's abort signal, SSE parsing and frames.
+ * Adapters only translate, so every provider aborts, streams and fails the same way.
+ */
+export function createHttpAdapter({
+  providerId,
+  origin,
+  connections,
+  protocol,
+}: HttpAdapterOptions): ProviderAdapter {
+  // The request's own deadline bounds every call; undici's fixed 300 s timeouts would cut long
+  // generations short, or outlive a short deadline.
+  const pool = new Pool(origin, { connections, headersTimeout: 0, bodyTimeout: 0 });
+
+  return {
+    async call(call, reply) {
+      const spec = protocol.toRequest(call);
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await pool.request({
+          method: 'POST',
+          path: spec.path,
+          headers: spec.headers,
+          body: spec.body,
+          signal: call.signal,
+        });
+      } catch (err) {
+        throw protocol.mapConnectionError(err) ?? err;
+      }
+      if (res.statusCode < 200 || res.statusCode >= 300) {
+        const text = await res.body.text().catch(() => '');
+        throw protocol.mapError({ status: res.statusCode, body: text, headers: res.headers });
+      }
+      if (call.stream) return relayStream(res.body, call, reply, protocol);
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await res.body.arrayBuffer());
+      } catch (err) {
+        throw call.signal.aborted ? err : brokenAnswer(providerId, 'answer', err);
+      }
+      const usage = protocol.readUsage(bytes);
+      reply.response(bytes, usage ? { usage } : {});
+    },
+    close: () => pool.close(),
+  };
+}
+
+/**
+ * Forwards each `data:` event as a chunk frame the moment it is parsed: never batched or held.
+ * A stream always ends with a terminal frame: `done` on `[DONE]`, else an error.
+ */
+async function relayStream(
+  body: Dispatcher.ResponseData['body'],
+  call: ProviderCall,
+  reply: ReplySink,
+  protocol: HttpProtocol,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  let usage: UsageSummary | undefined;
+  let ended = false;
+  let failure: GatewayError | undefined;
+  const parser = createParser({
+    onEvent(event) {
+      if (ended) return;
+      const e = protocol.readStreamEvent(event.data, call);
+      if (e.kind === 'chunk') {
+        if (e.usage) usage = e.usage;
+        if (e.forward) reply.chunk(encoder.encode(e.data));
+      } else if (e.kind === 'done') {
+        ended = true;
+        reply.done(usage ? { usage } : {});
+      } else {
+        ended = true;
+        failure = e.error;
+      }
+    },
+  });
+  try {
+    for await (const part of body) {
+      parser.feed(decoder.decode(part as Uint8Array, { stream: true }));
+      if (failure) break;
+    }
+  } catch (err) {
+    if (ended && !failure) return; // the answer was complete; a late reset changes nothing
+    if (call.signal.aborted) throw err;
+    throw brokenAnswer(call.providerId, 'stream', err);
+  }
+  if (failure) throw failure;
+  // A provider that closes without `[DONE]` may have cut the answer short: say so, never end silently.
+  if (!ended) throw brokenAnswer(call.providerId, 'stream');
+}
+
+const brokenAnswer = (providerId: string, what: 'answer' | 'stream', cause?: unknown): GatewayError =>
+  new GatewayError('upstream_error', `The upstream ${what} ended before it was complete`, {
+    provider: providerId,
+    cause,
+  });

@@ -1,0 +1,127 @@
+import { GatewayError, Headers, Ops, isGatewayError, parseJsonBody } from '@switchyard/contracts';
+import { getHeader, type MsgHdrs, type Replier, type StageHandler } from '@switchyard/bus';
+import { abortCauseOf, CallAborted } from '../domain/call-aborted.js';
+import type { InFlight } from '../domain/in-flight.js';
+import { isRecord } from '../providers/is-record.js';
+import type { ProviderAdapter, ProviderCall, ReplySink } from '../providers/types.js';
+
+export interface CallProviderDeps {
+  providerId: string;
+  adapter: ProviderAdapter;
+  inFlight: InFlight;
+  /** Bounds a call whose message carries no `sy-deadline`. */
+  defaultTimeoutMs: number;
+  /** Accounts for a request whose caller went away: it gets no frame, but still its completion event. */
+  onCancelled(headers: MsgHdrs): void;
+}
+
+/** setTimeout fires at once past this; a longer deadline is effectively none. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Answers one `stage.provider.<id>` message: builds the call from headers and the body (parsed
+ * once), bounds it by the request's deadline, makes it abortable by request id, and turns every
+ * way it can end into exactly one terminal frame — or none when the caller cancelled.
+ */
+export function createCallProvider(deps: CallProviderDeps): StageHandler {
+  const { providerId, adapter, inFlight } = deps;
+  let untracked = 0;
+
+  return async ({ data, headers, reply }) => {
+    const op = getHeader(headers, Headers.op);
+    if (op !== undefined && op !== Ops.chatCompletions) {
+      throw new GatewayError('invalid_request', `Provider ${providerId} does not serve ${op} requests.`, {
+        provider: providerId,
+      });
+    }
+    const body = parseJsonBody(data) as Record<string, unknown>;
+    const streamHeader = getHeader(headers, Headers.stream);
+    const options = body['stream_options'];
+    const controller = new AbortController();
+    const call: ProviderCall = {
+      providerId,
+      upstreamModel: getHeader(headers, Headers.upstreamModel) ?? String(body['model']),
+      stream: streamHeader === undefined ? body['stream'] === true : streamHeader === 'true',
+      includeUsage: isRecord(options) && options['include_usage'] === true,
+      body,
+      signal: controller.signal,
+    };
+
+    const deadline = Number(getHeader(headers, Headers.deadline)) || Date.now() + deps.defaultTimeoutMs;
+    const timer = setTimeout(
+      () => controller.abort(new CallAborted('deadline')),
+      Math.min(Math.max(0, deadline - Date.now()), MAX_TIMER_MS),
+    );
+    const untrack = inFlight.track(
+      getHeader(headers, Headers.requestId) ?? `untracked-${++untracked}`,
+      controller,
+    );
+    let failure: unknown;
+    try {
+      await adapter.call(call, guard(reply, controller.signal));
+    } catch (err) {
+      failure = err;
+    } finally {
+      clearTimeout(timer);
+      untrack();
+    }
+
+    if (reply.finished) return undefined; // answered; an abort that came later changes nothing
+    switch (abortCauseOf(controller.signal)) {
+      case 'cancelled':
+        deps.onCancelled(headers);
+        return undefined;
+      case 'deadline':
+        throw new GatewayError(
+          'timeout',
+          `Provider ${providerId} did not finish before the request's deadline.`,
+          {
+            provider: providerId,
+            retryable: false,
+          },
+        );
+      case 'shutdown':
+        throw new GatewayError(
+          'unavailable',
+          `The worker for provider ${providerId} stopped before the answer was complete.`,
+          {
+            provider: providerId,
+          },
+        );
+      default:
+        break;
+    }
+    if (failure !== undefined) throw withProvider(failure, providerId);
+    // An adapter must end every reply; never leave the caller waiting for its deadline.
+    throw new GatewayError('internal', `Provider ${providerId} ended its answer without a final frame.`, {
+      provider: providerId,
+    });
+  };
+}
+
+/** Frames stop the moment the call is aborted: a cancelled caller gets nothing more. */
+function guard(reply: Replier, signal: AbortSignal): ReplySink {
+  return {
+    chunk(data) {
+      if (!signal.aborted) reply.chunk(data);
+    },
+    done(result) {
+      if (!signal.aborted) reply.done(result);
+    },
+    response(data, result) {
+      if (!signal.aborted) reply.response(data, result);
+    },
+  };
+}
+
+function withProvider(err: unknown, providerId: string): unknown {
+  if (!isGatewayError(err) || err.provider !== undefined) return err;
+  return new GatewayError(err.code, err.message, {
+    retryable: err.retryable,
+    ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }),
+    ...(err.param === undefined ? {} : { param: err.param }),
+    ...(err.openaiCode === undefined ? {} : { openaiCode: err.openaiCode }),
+    provider: providerId,
+    cause: err.cause,
+  });
+}

@@ -1,0 +1,2 @@
+export { startWorker, type WorkerOptions } from './service.js';
+export { parseWorkerProviders } from './config.js';

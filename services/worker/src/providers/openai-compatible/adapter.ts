@@ -1,0 +1,30 @@
+import { createHttpAdapter } from '../../executor.js';
+import type { HttpProtocol, ProviderAdapter } from '../types.js';
+import { mapConnectionError, mapOpenAIError } from './errors.js';
+import { toOpenAIRequest, toOpenAITarget, type OpenAICompatibleConfig } from './request.js';
+import { readOpenAIUsage } from './response.js';
+import { readOpenAIStreamEvent } from './stream.js';
+
+/** OpenAI and every API that copies it (Groq, Together, vLLM, Ollama, …): config over one protocol. */
+export function openAICompatibleProtocol(providerId: string, config: OpenAICompatibleConfig): HttpProtocol {
+  const target = toOpenAITarget(config);
+  return {
+    toRequest: (call) => toOpenAIRequest(target, call),
+    readUsage: (body) => readOpenAIUsage(providerId, body),
+    readStreamEvent: readOpenAIStreamEvent,
+    mapError: (failure) => mapOpenAIError(providerId, failure),
+    mapConnectionError: (err) => mapConnectionError(providerId, err),
+  };
+}
+
+export function createOpenAICompatibleAdapter(
+  providerId: string,
+  config: OpenAICompatibleConfig,
+): ProviderAdapter {
+  return createHttpAdapter({
+    providerId,
+    origin: new URL(config.base_url).origin,
+    connections: config.connections,
+    protocol: openAICompatibleProtocol(providerId, config),
+  });
+}

@@ -1,0 +1,224 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Headers } from '@switchyard/contracts';
+import { startFakeOpenAI, type FakeOpenAI } from '@switchyard/testkit';
+import {
+  chatBody,
+  closedPort,
+  jsonOf,
+  startWorkerHarness,
+  textOf,
+  type WorkerHarness,
+} from '../../test-support/worker-harness.js';
+
+const API_KEY = 'sk-test-worker-0123456789';
+let fake: FakeOpenAI;
+let h: WorkerHarness;
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI({ apiKey: API_KEY, chunkDelayMs: 5 });
+  const deadPort = await closedPort();
+  h = await startWorkerHarness({
+    providers: {
+      openai: {
+        type: 'openai-compatible',
+        base_url: fake.url,
+        api_key: API_KEY,
+        headers: { 'x-extra': 'from-config' },
+      },
+      wrongkey: { type: 'openai-compatible', base_url: fake.url, api_key: 'sk-wrong-key-abcdefgh' },
+      // Credentials in the URL must never reach the caller.
+      dead: { type: 'openai-compatible', base_url: `http://user:s3cret@127.0.0.1:${deadPort}/v1` },
+    },
+  });
+});
+afterAll(async () => {
+  await h?.stop();
+  await fake?.stop();
+});
+
+const lastUpstream = (): Record<string, unknown> => fake.requests.at(-1)!.body as Record<string, unknown>;
+
+describe('openai-compatible worker, whole answers', () => {
+  it('answers with the upstream body bytes, model rewritten upstream, usage in the completion event', async () => {
+    const sent = h.send(
+      'openai',
+      chatBody('hello there', { temperature: 0.2, vendor_option: { keep: true } }),
+      {
+        upstreamModel: 'gpt-4o-mini',
+      },
+    );
+    const frames = await sent.frames;
+    expect(frames.map((f) => [f.kind, f.seq, f.status])).toEqual([['response', 0, 200]]);
+    const answer = jsonOf(frames[0]!);
+    expect(answer).toMatchObject({ object: 'chat.completion', model: 'gpt-4o-mini' });
+    expect(answer['choices']).toMatchObject([
+      { message: { role: 'assistant', content: 'Echo: hello there' } },
+    ]);
+    // Forwarded as the provider sent it (the fake's compact JSON, its own extra fields), not re-serialized.
+    expect(textOf(frames[0]!)).toContain('"service_tier":"default"');
+
+    const upstream = fake.requests.at(-1)!;
+    expect(upstream.path).toBe('/v1/chat/completions');
+    expect(upstream.headers['authorization']).toBe(`Bearer ${API_KEY}`);
+    expect(upstream.headers['x-extra']).toBe('from-config');
+    expect(upstream.body).toMatchObject({
+      model: 'gpt-4o-mini',
+      temperature: 0.2,
+      vendor_option: { keep: true },
+    });
+    expect(upstream.body).not.toHaveProperty('stream_options');
+
+    const event = await h.eventOf(sent.requestId);
+    expect(event).toMatchObject({
+      status: 200,
+      provider: 'openai',
+      upstream_model: 'gpt-4o-mini',
+      stream: false,
+      usage: { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5, cached_tokens: 0 },
+    });
+  });
+});
+
+describe('openai-compatible worker, streams', () => {
+  it('forwards every chunk in order with sequence numbers, then done; drops the usage chunk it asked for itself', async () => {
+    const sent = h.send('openai', chatBody('one two three', { stream: true }), {
+      upstreamModel: 'gpt-4o',
+      stream: true,
+    });
+    const frames = await sent.frames;
+    expect(frames.map((f) => f.seq)).toEqual(frames.map((_, i) => i));
+    expect(frames.at(-1)!.kind).toBe('done');
+    const chunks = frames.slice(0, -1).map(jsonOf);
+    expect(frames.slice(0, -1).every((f) => f.kind === 'chunk')).toBe(true);
+    const text = chunks
+      .map((c) => (c['choices'] as { delta: { content?: string } }[])[0]?.delta.content ?? '')
+      .join('');
+    expect(text).toBe('Echo: one two three');
+    expect(chunks.every((c) => (c['choices'] as unknown[]).length > 0)).toBe(true); // no usage-only chunk
+
+    // Usage is always requested upstream, so the event has it even though the caller did not ask.
+    expect(lastUpstream()).toMatchObject({
+      model: 'gpt-4o',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const event = await h.eventOf(sent.requestId);
+    expect(event).toMatchObject({
+      status: 200,
+      stream: true,
+      usage: { prompt_tokens: 3, completion_tokens: 4 },
+    });
+  });
+
+  it('keeps the usage chunk when the caller asked for it', async () => {
+    const body = chatBody('count me', { stream: true, stream_options: { include_usage: true } });
+    const frames = await h.send('openai', body, { upstreamModel: 'gpt-4o', stream: true }).frames;
+    const last = jsonOf(frames.at(-2)!);
+    expect(last['choices']).toEqual([]);
+    expect(last['usage']).toMatchObject({ prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 });
+  });
+
+  it('sends each chunk as it arrives, not batched at the end', async () => {
+    const sent = h.send('openai', chatBody('a b c d e f g h'), { upstreamModel: 'slow-0', stream: true });
+    await sent.frames;
+    const times = sent.received.map((r) => r.at);
+    // 5 ms between upstream chunks: the frames must be spread out, not all in one burst.
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(20);
+  });
+
+  it('ends with an error frame after the chunks when the upstream connection breaks', async () => {
+    const frames = await h.send('openai', chatBody('x y z'), { upstreamModel: 'break-stream', stream: true })
+      .frames;
+    expect(frames.slice(0, -1).every((f) => f.kind === 'chunk')).toBe(true);
+    expect(frames.length).toBeGreaterThan(1);
+    const last = frames.at(-1)!;
+    expect([last.kind, last.status, last.errorCode]).toEqual(['error', 502, 'upstream_error']);
+    expect(jsonOf(last)['error']).toMatchObject({
+      message: 'The upstream stream ended before it was complete',
+    });
+  });
+
+  it('turns an in-stream error event into an error frame', async () => {
+    const sent = h.send('openai', chatBody('x y z'), { upstreamModel: 'stream-error', stream: true });
+    const frames = await sent.frames;
+    expect(frames.length).toBeGreaterThan(1);
+    const last = frames.at(-1)!;
+    expect([last.kind, last.status]).toEqual(['error', 502]);
+    expect(textOf(last)).toContain('The server had an error while processing your request');
+    expect(await h.eventOf(sent.requestId)).toMatchObject({ status: 502, error_code: 'upstream_error' });
+  });
+});
+
+describe('openai-compatible worker, upstream failures', () => {
+  it('maps 429 with retry-after to a 429 frame carrying sy-retry-after-ms', async () => {
+    const [frame] = await h.send('openai', chatBody('hi'), { upstreamModel: 'fail-429' }).frames;
+    expect([frame!.kind, frame!.status, frame!.errorCode, frame!.retryAfterMs]).toEqual([
+      'error',
+      429,
+      'rate_limited',
+      1000,
+    ]);
+    expect(frame!.headers?.get(Headers.retryAfterMs)).toBe('1000');
+    expect(jsonOf(frame!)['error']).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
+    expect(textOf(frame!)).not.toContain('org-fake');
+  });
+
+  it.each([
+    ['fail-500', 502, 'upstream_error'],
+    ['fail-503', 503, 'unavailable'],
+    ['fail-400', 400, 'invalid_request'],
+    ['fail-404', 404, 'model_not_found'],
+  ])('maps upstream %s to %i %s, naming the provider in the event', async (model, status, code) => {
+    const sent = h.send('openai', chatBody('hi'), { upstreamModel: model, stream: true });
+    const frames = await sent.frames;
+    expect(frames.map((f) => [f.kind, f.status, f.errorCode])).toEqual([['error', status, code]]);
+    expect(await h.eventOf(sent.requestId)).toMatchObject({ status, error_code: code, provider: 'openai' });
+  });
+
+  it('keeps the upstream message of a 400', async () => {
+    const [frame] = await h.send('openai', chatBody('hi'), { upstreamModel: 'fail-400' }).frames;
+    expect(jsonOf(frame!)['error']).toMatchObject({
+      message: "Invalid value for 'messages': fake model fail-400 always rejects.",
+      type: 'invalid_request_error',
+    });
+  });
+
+  it('answers 504 within the deadline when the provider hangs', async () => {
+    const sent = h.send('openai', chatBody('hi'), { upstreamModel: 'hang', deadlineInMs: 300 });
+    const frames = await sent.frames;
+    const elapsed = sent.received[0]!.at - sent.sentAt;
+    expect(frames.map((f) => [f.kind, f.status, f.errorCode])).toEqual([['error', 504, 'timeout']]);
+    expect(elapsed).toBeGreaterThanOrEqual(250);
+    expect(elapsed).toBeLessThan(1_500);
+  });
+
+  it('ends a started stream with an error frame when the deadline passes mid-stream', async () => {
+    const sent = h.send('openai', chatBody(Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ')), {
+      upstreamModel: 'gpt-4o',
+      stream: true,
+      deadlineInMs: 150,
+    });
+    const frames = await sent.frames;
+    expect(frames.length).toBeGreaterThan(1);
+    expect(frames.at(-1)).toMatchObject({ kind: 'error', status: 504, errorCode: 'timeout' });
+  });
+});
+
+describe('openai-compatible worker, provider setup failures', () => {
+  it('says the provider rejected the gateway credentials, without echoing the key', async () => {
+    const sent = h.send('wrongkey', chatBody('hi'), { upstreamModel: 'gpt-4o' });
+    const [frame] = await sent.frames;
+    expect([frame!.kind, frame!.status, frame!.errorCode]).toEqual(['error', 502, 'upstream_error']);
+    expect(textOf(frame!)).toMatch(/wrongkey rejected the gateway's credentials/);
+    expect(textOf(frame!)).not.toMatch(/sk-|abcdefgh/);
+  });
+
+  it('answers 503 at once when the provider cannot be reached, naming it but not its URL', async () => {
+    const sent = h.send('dead', chatBody('hi'), { upstreamModel: 'gpt-4o', stream: true });
+    const [frame] = await sent.frames;
+    expect([frame!.kind, frame!.status, frame!.errorCode]).toEqual(['error', 503, 'unavailable']);
+    expect(textOf(frame!)).toContain('provider dead');
+    expect(textOf(frame!)).not.toMatch(/s3cret|127\.0\.0\.1/);
+    expect(sent.received[0]!.at - sent.sentAt).toBeLessThan(1_000);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { ProviderCall } from '../types.js';
+import { toOpenAIBody, toOpenAITarget } from './request.js';
+
+const call = (body: Record<string, unknown>, stream: boolean): ProviderCall => ({
+  providerId: 'acme',
+  upstreamModel: 'llama-3.1-8b',
+  stream,
+  includeUsage: false,
+  body,
+  signal: new AbortController().signal,
+});
+
+describe('toOpenAIBody', () => {
+  it('replaces the model and passes unknown fields through', () => {
+    const body = { model: 'alias', messages: [], top_k: 5, reasoning: { effort: 'low' } };
+    expect(toOpenAIBody(call(body, false))).toEqual({
+      model: 'llama-3.1-8b',
+      messages: [],
+      top_k: 5,
+      reasoning: { effort: 'low' },
+    });
+  });
+
+  it('always asks for usage on streams, keeping other stream options', () => {
+    const body = {
+      model: 'a',
+      messages: [],
+      stream: true,
+      stream_options: { include_usage: false, include_obfuscation: false },
+    };
+    expect(toOpenAIBody(call(body, true))).toMatchObject({
+      stream: true,
+      stream_options: { include_usage: true, include_obfuscation: false },
+    });
+    expect(body.stream_options.include_usage).toBe(false); // the caller's body is not mutated
+  });
+});
+
+describe('toOpenAITarget', () => {
+  const base = { type: 'openai-compatible' as const, headers: {}, connections: 4 };
+
+  it('keeps the base path and sends the key as a bearer token with the configured headers', () => {
+    const target = toOpenAITarget({
+      ...base,
+      base_url: 'https://api.groq.com/openai/v1/',
+      api_key: 'k',
+      headers: { 'x-title': 't' },
+    });
+    expect(target).toEqual({
+      origin: 'https://api.groq.com',
+      chatPath: '/openai/v1/chat/completions',
+      headers: { 'x-title': 't', 'content-type': 'application/json', authorization: 'Bearer k' },
+    });
+  });
+
+  it('turns URL credentials into a basic auth header instead of dialing them', () => {
+    const target = toOpenAITarget({ ...base, base_url: 'http://me:p%40ss@vllm.internal:8000/v1' });
+    expect(target.origin).toBe('http://vllm.internal:8000');
+    expect(target.headers['authorization']).toBe(`Basic ${Buffer.from('me:p@ss').toString('base64')}`);
+  });
+});

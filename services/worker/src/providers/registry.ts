@@ -1,0 +1,21 @@
+import type { ProviderConfig } from '@switchyard/config';
+import { createDemoAdapter } from './demo/adapter.js';
+import { createOpenAICompatibleAdapter } from './openai-compatible/adapter.js';
+import type { ProviderAdapter } from './types.js';
+
+type ProviderType = ProviderConfig['type'];
+type AdapterFactory<T extends ProviderType> = (
+  providerId: string,
+  config: Extract<ProviderConfig, { type: T }>,
+) => ProviderAdapter;
+
+/** Provider type → adapter factory: the one list to extend with a new wire format. */
+export const ADAPTERS: { readonly [T in ProviderType]: AdapterFactory<T> } = {
+  demo: createDemoAdapter,
+  'openai-compatible': createOpenAICompatibleAdapter,
+};
+
+export function createAdapter(providerId: string, config: ProviderConfig): ProviderAdapter {
+  const factory = ADAPTERS[config.type] as AdapterFactory<typeof config.type>;
+  return factory(providerId, config);
+}

@@ -1,0 +1,61 @@
+import type { GatewayError } from '@switchyard/contracts';
+import type { Replier, UsageSummary } from '@switchyard/bus';
+
+/** One upstream call, as the handler hands it to an adapter: the body parsed once, the rest from headers. */
+export interface ProviderCall {
+  providerId: string;
+  /** The provider's model name, as the router chose it (`sy-upstream-model`). */
+  upstreamModel: string;
+  stream: boolean;
+  /** Whether the caller asked for the usage chunk (`stream_options.include_usage`). */
+  includeUsage: boolean;
+  /** The canonical (OpenAI) request body; unknown fields included. */
+  body: Record<string, unknown>;
+  /** Aborted on deadline, cancellation or shutdown: every wait must give up then. */
+  signal: AbortSignal;
+}
+
+/** The frames an adapter may send; terminal errors are thrown instead, so one place tags and sends them. */
+export type ReplySink = Pick<Replier, 'chunk' | 'done' | 'response'>;
+
+/** A provider as the worker sees it: answers calls through a sink and owns its connections. */
+export interface ProviderAdapter {
+  /** Answers one call through `reply`; throws a GatewayError when it cannot. */
+  call(call: ProviderCall, reply: ReplySink): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What an HTTP adapter sends upstream: the path under the provider's base URL, headers and body. */
+export interface HttpRequestSpec {
+  path: string;
+  headers: Readonly<Record<string, string>>;
+  body: string;
+}
+
+/** A non-2xx upstream answer, as the error mapper needs it. */
+export interface UpstreamFailure {
+  status: number;
+  /** The body as text: providers do not always answer errors with JSON. */
+  body: string;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/** What one server-sent event of an upstream stream means for the reply. */
+export type StreamEvent =
+  | { kind: 'chunk'; data: string; forward: boolean; usage?: UsageSummary }
+  | { kind: 'done' }
+  | { kind: 'error'; error: GatewayError };
+
+/**
+ * The pure half of an HTTP provider: wire-format translation and error mapping. The executor
+ * does the I/O, so every HTTP provider gets the same deadline, abort and streaming behaviour.
+ */
+export interface HttpProtocol {
+  toRequest(call: ProviderCall): HttpRequestSpec;
+  /** Usage from a whole 2xx answer; throws `upstream_error` when the answer is not valid JSON. */
+  readUsage(body: Uint8Array): UsageSummary | undefined;
+  readStreamEvent(data: string, call: ProviderCall): StreamEvent;
+  mapError(failure: UpstreamFailure): GatewayError;
+  /** A failure to reach the provider at all (refused, reset, DNS); undefined when `err` is not one. */
+  mapConnectionError(err: unknown): GatewayError | undefined;
+}

@@ -23,8 +23,14 @@ export class NatsServerNotFoundError extends Error {
   }
 }
 
-function findNatsServer(path: string | undefined): string | undefined {
-  const dirs = [...(path ?? '').split(delimiter).filter(Boolean), '/usr/sbin', '/usr/local/sbin'];
+/** Where to look for nats-server: PATH, then the sbin folders Debian and Homebrew use but users' PATH often lacks. */
+export const natsSearchDirs = (path: string | undefined): string[] => [
+  ...(path ?? '').split(delimiter).filter(Boolean),
+  '/usr/sbin',
+  '/usr/local/sbin',
+];
+
+function findNatsServer(dirs: readonly string[]): string | undefined {
   return dirs
     .map((dir) => join(dir, 'nats-server'))
     .find((candidate) => {
@@ -57,9 +63,9 @@ function pickPort(): Promise<number> {
  */
 export async function startLocalNats(options: {
   dataDir: string;
-  path: string | undefined;
+  searchDirs: readonly string[];
 }): Promise<LocalNats> {
-  const binary = findNatsServer(options.path);
+  const binary = findNatsServer(options.searchDirs);
   if (!binary) throw new NatsServerNotFoundError();
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });

@@ -3,7 +3,7 @@ import { loadConfig, type Env } from '@switchyard/config';
 import type { Logger } from '@switchyard/log';
 import type { RunningService } from '@switchyard/runtime';
 import { generateDevKey, startBanner } from './dev-key.js';
-import { startLocalNats, type LocalNats } from './local-nats.js';
+import { natsSearchDirs, startLocalNats, type LocalNats } from './local-nats.js';
 import { SERVICES } from './services.js';
 
 /**
@@ -19,7 +19,10 @@ export async function runAll(env: Env, log: Logger, print: (text: string) => voi
   let localNats: LocalNats | undefined;
   const natsUrl =
     env['NATS_URL'] ??
-    (localNats = await startLocalNats({ dataDir: '.switchyard/nats', path: env['PATH'] })).url;
+    (localNats = await startLocalNats({
+      dataDir: '.switchyard/nats',
+      searchDirs: natsSearchDirs(env['PATH']),
+    })).url;
   const nc = await connectBus({ url: natsUrl, name: 'switchyard', log });
   const presence = createPresence(nc);
 

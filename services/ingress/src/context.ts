@@ -1,0 +1,9 @@
+import type { ReplyInbox } from '@switchyard/bus';
+import type { ServiceDeps } from '@switchyard/runtime';
+import type { ConnectionState } from './connection-state.js';
+
+/** What the routes share: the service's dependencies plus the process's one reply inbox. */
+export interface IngressContext extends ServiceDeps {
+  inbox: ReplyInbox;
+  connection: ConnectionState;
+}

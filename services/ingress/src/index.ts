@@ -1,0 +1,2 @@
+export { startIngress, type RunningIngress, type IngressOptions } from './service.js';
+export { buildApp } from './app.js';

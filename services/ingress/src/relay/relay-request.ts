@@ -1,0 +1,86 @@
+import type { FastifyReply } from 'fastify';
+import { completedEvent, publishCompleted, type Frame, type MsgHdrs } from '@switchyard/bus';
+import { FrameKinds, GatewayError, Subjects, isGatewayError, type ErrorCode } from '@switchyard/contracts';
+import type { IngressContext } from '../context.js';
+import { sendError, setRetryAfter } from '../send-error.js';
+import { openExchange } from './exchange.js';
+import { streamEvents } from './stream-events.js';
+
+export interface BusRequest {
+  subject: string;
+  /** The caller's bytes, published as they came. */
+  body: Uint8Array;
+  headers: MsgHdrs;
+  requestId: string;
+  /** Epoch milliseconds. */
+  deadline: number;
+}
+
+/**
+ * Errors only the ingress can give (no stage got the request, or none answered in time): no stage
+ * emits their completion event, so the ingress does.
+ */
+const ANSWERED_BY_INGRESS: ReadonlySet<ErrorCode> = new Set(['unavailable', 'timeout']);
+
+const toBuffer = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+
+function sendFrame(reply: FastifyReply, frame: Frame): FastifyReply {
+  const status = frame.status;
+  const valid = status !== undefined && Number.isInteger(status) && status >= 200 && status <= 599;
+  if (frame.kind === FrameKinds.error) setRetryAfter(reply, frame.retryAfterMs);
+  return reply
+    .code(valid ? status : frame.kind === FrameKinds.error ? 502 : 200)
+    .header('content-type', 'application/json')
+    .send(toBuffer(frame.data));
+}
+
+/**
+ * Publishes one request to the bus and relays its reply frames: the first frame decides between a
+ * JSON answer and a stream. A caller who leaves early gets its upstream work cancelled.
+ */
+export async function relayRequest(
+  ctx: IngressContext,
+  reply: FastifyReply,
+  request: BusRequest,
+): Promise<FastifyReply | undefined> {
+  const { nc } = ctx;
+  const maxPayload = nc.info?.max_payload;
+  if (maxPayload !== undefined && request.body.byteLength > maxPayload) {
+    throw new GatewayError(
+      'payload_too_large',
+      `The request body is larger than the gateway's message bus accepts (${maxPayload} bytes).`,
+    );
+  }
+  if (nc.isClosed())
+    throw new GatewayError('unavailable', 'The gateway is not connected to its message bus.');
+
+  const cancel = (): void => {
+    if (!nc.isClosed()) nc.publish(Subjects.cancel, request.requestId);
+  };
+  const exchange = openExchange({ inbox: ctx.inbox, deadline: request.deadline, onAbandon: cancel });
+  const res = reply.raw;
+  let clientGone = false;
+  res.once('close', () => {
+    if (res.writableFinished) return;
+    clientGone = true;
+    if (!exchange.ended) cancel();
+    exchange.close();
+  });
+
+  nc.publish(request.subject, request.body, { reply: exchange.subject, headers: request.headers });
+  const first = await exchange.first;
+
+  if (clientGone) {
+    reply.hijack();
+    return undefined;
+  }
+  if (isGatewayError(first)) {
+    if (ANSWERED_BY_INGRESS.has(first.code)) {
+      publishCompleted(nc, completedEvent(request.headers, { status: first.status, errorCode: first.code }));
+    }
+    return sendError(reply, first);
+  }
+  if (first.kind === FrameKinds.response || first.kind === FrameKinds.error) return sendFrame(reply, first);
+  streamEvents(reply, exchange, first);
+  return undefined;
+}

@@ -1,0 +1,18 @@
+import type { FastifyReply } from 'fastify';
+import { toOpenAIErrorBody, type GatewayError } from '@switchyard/contracts';
+
+/** `retry-after` in whole seconds for every HTTP client; `retry-after-ms` for the OpenAI SDKs, which prefer it. */
+export function setRetryAfter(reply: FastifyReply, ms: number | undefined): void {
+  if (ms === undefined || !(ms >= 0)) return;
+  reply.header('retry-after', String(Math.ceil(ms / 1000)));
+  reply.header('retry-after-ms', String(Math.round(ms)));
+}
+
+/** Every error answer of the ingress: OpenAI's shape, the table's status. */
+export function sendError(reply: FastifyReply, err: GatewayError): FastifyReply {
+  setRetryAfter(reply, err.retryAfterMs);
+  return reply
+    .code(err.status)
+    .header('content-type', 'application/json')
+    .send(JSON.stringify(toOpenAIErrorBody(err)));
+}

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { connect, createInbox, headers, type NatsConnection } from '@nats-io/transport-node';
 import { startNats, type ServiceHandle } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,5 +97,16 @@ describe('NATS entry for batch jobs', () => {
     h.set('sy-key-id', 'master');
     const msg = await nc.request('llm.v1.chat.completions', body(), { headers: h, timeout: 5_000 });
     expect(msg.headers?.get('sy-status')).toBe('401');
+  });
+
+  it('runs the documented example script (docs/examples/nats-chat.mjs) as written', async () => {
+    const script = join(import.meta.dirname, '..', '..', 'docs', 'examples', 'nats-chat.mjs');
+    const { stdout } = await promisify(execFile)(process.execPath, [script], {
+      env: { PATH: process.env['PATH'] ?? '', NATS_URL: nats.url, SWITCHYARD_KEY: KEY },
+      timeout: 20_000,
+    });
+    expect(stdout).toContain('[response 200]');
+    // Once in the plain answer, once streamed.
+    expect(stdout.split('You said: Hello over NATS').length - 1).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-import { connectBus, createPresence, onShutdownSignal } from '@switchyard/bus';
+import { connectBus, createPresence, onShutdownSignal, redactUrl } from '@switchyard/bus';
 import { loadConfig, type Env } from '@switchyard/config';
 import type { Logger } from '@switchyard/log';
 import type { RunningService } from '@switchyard/runtime';
@@ -33,7 +33,7 @@ export async function runAll(env: Env, log: Logger, print: (text: string) => voi
     running.push(service);
     if (name === 'ingress' && 'url' in service && typeof service.url === 'string') ingressUrl = service.url;
   }
-  print(startBanner({ url: ingressUrl, masterKey: config.master_key!, generated, nats: natsUrl }));
+  print(startBanner({ url: ingressUrl, masterKey: config.master_key!, generated, nats: redactUrl(natsUrl) }));
 
   onShutdownSignal(async (signal) => {
     log.info({ signal }, 'stopping');

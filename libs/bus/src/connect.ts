@@ -31,7 +31,7 @@ export async function connectBus({ url, name, log }: ConnectBusOptions): Promise
       pingInterval: 10_000,
     });
   } catch (cause) {
-    throw new Error(`Cannot connect to NATS at ${url}: ${(cause as Error).message}`, { cause });
+    throw new Error(`Cannot connect to NATS at ${redactUrl(url)}: ${(cause as Error).message}`, { cause });
   }
   void watchStatus(nc, log);
   return nc;
@@ -54,3 +54,6 @@ async function watchStatus(nc: NatsConnection, log: BusLogger): Promise<void> {
     }
   }
 }
+
+/** A NATS URL without its credentials (`nats://user:pass@host` → `nats://***@host`), for logs. */
+export const redactUrl = (url: string): string => url.replace(/\/\/[^@/]*@/g, '//***@');

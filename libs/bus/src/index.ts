@@ -1,4 +1,10 @@
-export { connectBus, type ConnectBusOptions, type BusLogger, type NatsConnection } from './connect.js';
+export {
+  connectBus,
+  redactUrl,
+  type ConnectBusOptions,
+  type BusLogger,
+  type NatsConnection,
+} from './connect.js';
 export { createPresence, type Presence } from './presence.js';
 export {
   startStage,

@@ -5,7 +5,7 @@
 export function onShutdownSignal(shutdown: (signal: string) => Promise<void>, exit = process.exit): void {
   let shuttingDown = false;
   const handler = (signal: NodeJS.Signals): void => {
-    if (shuttingDown) exit(130);
+    if (shuttingDown) return exit(130);
     shuttingDown = true;
     shutdown(signal).then(
       () => exit(0),

@@ -59,7 +59,8 @@ export const getHeader = (h: MsgHdrs, name: string): string | undefined => {
 export async function startStage(options: StageOptions): Promise<Stage> {
   const { nc, presence, name, queue, log, prepare, handle } = options;
   let inFlight = 0;
-  let idle: (() => void) | undefined;
+  /** Resolvers of every pending stop(), released when the last in-flight handler settles. */
+  const idle = new Set<() => void>();
 
   const settle = (req: StageRequest, msg: Msg, outcome: StageOutcome): void => {
     if (outcome === undefined || req.reply.finished) return;
@@ -115,7 +116,10 @@ export async function startStage(options: StageOptions): Promise<Stage> {
         (err: unknown) => fail(req, err),
       )
       .finally(() => {
-        if (--inFlight === 0) idle?.();
+        if (--inFlight === 0) {
+          for (const resolve of idle) resolve();
+          idle.clear();
+        }
       });
   };
 
@@ -137,7 +141,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       await Promise.all(subs.map((s) => s.drain().catch(() => undefined)));
       if (inFlight === 0) return;
       await new Promise<void>((resolve) => {
-        idle = resolve;
+        idle.add(resolve);
         setTimeout(resolve, graceMs).unref();
       });
     },

@@ -42,7 +42,7 @@ export const DemoProvider = z.strictObject({
 
 export const OpenAICompatibleProvider = z.strictObject({
   type: z.literal('openai-compatible'),
-  base_url: z.url(),
+  base_url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
   api_key: z.string().optional(),
   /** Extra headers on every upstream call (e.g. OpenRouter's `HTTP-Referer`). */
   headers: z.record(z.string(), z.string()).default({}),

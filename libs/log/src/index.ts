@@ -31,6 +31,11 @@ export function createLogger({ name, level = 'info', pretty = false }: CreateLog
         '*.key',
         'master_key',
         '*.master_key',
+        // A whole config, logged as `config` or at the top: provider keys and virtual key secrets.
+        'providers.*.api_key',
+        '*.providers.*.api_key',
+        'keys[*].key',
+        '*.keys[*].key',
       ],
       censor: '[redacted]',
     },

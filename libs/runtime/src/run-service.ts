@@ -1,4 +1,4 @@
-import { connectBus, createPresence, onShutdownSignal } from '@switchyard/bus';
+import { connectBus, createPresence, onShutdownSignal, redactUrl } from '@switchyard/bus';
 import { loadConfig, type Env } from '@switchyard/config';
 import { createLogger } from '@switchyard/log';
 import type { StartService } from './deps.js';
@@ -28,7 +28,7 @@ export async function runService({ name, env, start }: RunServiceOptions): Promi
     const nc = await connectBus({ url, name: `switchyard-${name}`, log });
     const presence = createPresence(nc);
     const service = await start({ nc, presence, log, config });
-    log.info({ nats: url }, `${name} started`);
+    log.info({ nats: redactUrl(url) }, `${name} started`);
     onShutdownSignal(async (signal) => {
       log.info({ signal }, `${name} stopping`);
       await service.stop();

@@ -21,7 +21,7 @@ afterAll(async () => {
 /** Validates against OpenAI's published spec; skipped (with the reason) only when the spec is absent. */
 function expectValid(schema: string, value: unknown): void {
   if ('missing' in spec) {
-    console.warn(`OpenAI spec check skipped: ${spec.missing}`); // eslint-disable-line no-console
+    console.warn(`OpenAI spec check skipped: ${spec.missing}`);
     return;
   }
   expect(spec.validate(schema, value)).toEqual([]);

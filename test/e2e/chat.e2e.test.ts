@@ -1,7 +1,7 @@
 import {
+  expectMatchesOpenAISpec,
   startFakeOpenAI,
   startNats,
-  loadOpenAISpec,
   type FakeOpenAI,
   type ServiceHandle,
 } from '@switchyard/testkit';
@@ -17,16 +17,6 @@ let nats: ServiceHandle;
 let fake: FakeOpenAI;
 let gw: TestGateway;
 let client: OpenAI;
-const spec = loadOpenAISpec();
-
-/** Checks a body against OpenAI's published spec; skips only this check when the spec is absent. */
-function expectSpecValid(schema: string, value: unknown): void {
-  if ('missing' in spec) {
-    console.warn(`OpenAI spec check skipped: ${spec.missing}`);
-    return;
-  }
-  expect(spec.validate(schema, value)).toEqual([]);
-}
 
 beforeAll(async () => {
   nats = await startNats();
@@ -60,7 +50,7 @@ describe('chat completions through every service', () => {
       model: 'demo',
       messages: [{ role: 'user', content: 'Hello gateway' }],
     });
-    expectSpecValid('CreateChatCompletionResponse', answer);
+    expectMatchesOpenAISpec('CreateChatCompletionResponse', answer);
     expect(answer.choices[0]?.message.content).toContain('You said: Hello gateway');
     expect(answer.usage?.total_tokens).toBeGreaterThan(0);
   });
@@ -76,7 +66,7 @@ describe('chat completions through every service', () => {
     let usage: OpenAI.CompletionUsage | null | undefined;
     let chunks = 0;
     for await (const chunk of stream) {
-      expectSpecValid('CreateChatCompletionStreamResponse', chunk);
+      expectMatchesOpenAISpec('CreateChatCompletionStreamResponse', chunk);
       text += chunk.choices[0]?.delta.content ?? '';
       usage = chunk.usage ?? usage;
       chunks++;
@@ -91,7 +81,7 @@ describe('chat completions through every service', () => {
       model: 'echo-model',
       messages: [{ role: 'user', content: 'ping upstream' }],
     });
-    expectSpecValid('CreateChatCompletionResponse', answer);
+    expectMatchesOpenAISpec('CreateChatCompletionResponse', answer);
     expect(answer.choices[0]?.message.content).toBe('Echo: ping upstream');
     const seen = fake.requests.at(-1)!;
     expect((seen.body as { model: string }).model).toBe('gpt-4o-mini');
@@ -109,7 +99,7 @@ describe('chat completions through every service', () => {
     let text = '';
     let usage: OpenAI.CompletionUsage | null | undefined;
     for await (const chunk of stream) {
-      expectSpecValid('CreateChatCompletionStreamResponse', chunk);
+      expectMatchesOpenAISpec('CreateChatCompletionStreamResponse', chunk);
       text += chunk.choices[0]?.delta.content ?? '';
       usage = chunk.usage ?? usage;
     }

@@ -81,7 +81,11 @@ export async function startLocalNats(options: {
     ].join('\n'),
   );
 
-  const child = spawn(binary, ['-c', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group: Ctrl-C in the terminal reaches the gateway only, which drains its
+  // connection first and stops this server last. If the gateway dies, the server goes with it.
+  const child = spawn(binary, ['-c', configPath], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   await new Promise<void>((ready, fail) => {
     let output = '';
@@ -105,6 +109,7 @@ export async function startLocalNats(options: {
   return {
     url: `nats://127.0.0.1:${port}`,
     async stop() {
+      process.off('exit', killOnExit);
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },

@@ -25,5 +25,5 @@ export {
 export { decodeFrame, type Frame } from './frame.js';
 export { createReplyInbox, type ReplyInbox, type FrameHandler } from './reply-inbox.js';
 export { newTraceparent, isValidTraceparent, traceIdOf } from './trace.js';
-export { onShutdownSignal } from './signals.js';
+export { onShutdownSignal, type ShutdownOptions } from './signals.js';
 export { headers as natsHeaders, type Msg, type MsgHdrs } from '@nats-io/transport-node';

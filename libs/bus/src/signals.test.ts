@@ -120,7 +120,7 @@ describe('onShutdownSignal', () => {
       onShutdownSignal(async () => {
         shutdowns++;
         await new Promise((r) => setTimeout(r, 200));
-      }, (code) => { exits.push(code); });
+      }, { exit: (code) => { exits.push(code); } });
       process.kill(process.pid, 'SIGTERM');
       setTimeout(() => process.kill(process.pid, 'SIGTERM'), 50);
       setTimeout(() => {
@@ -132,5 +132,18 @@ describe('onShutdownSignal', () => {
     const report = JSON.parse(result.stdout.trim()) as { shutdowns: number; exits: number[] };
     expect(report.exits[0]).toBe(130);
     expect(report.shutdowns).toBe(1);
+  });
+
+  it('exits 1 at the hard limit when the shutdown hangs (e.g. NATS gone mid-drain)', async () => {
+    const child = run(`
+      onShutdownSignal(() => new Promise(() => {}), { hardLimitMs: 300 });
+      setInterval(() => {}, 1000);
+      process.stdout.write('ready\\n');
+    `);
+    await child.printed('ready');
+    child.kill('SIGTERM');
+    const result = await child.exited;
+    expect(result.code).toBe(1);
+    expect(result.ms).toBeLessThan(3_000);
   });
 });

@@ -1,21 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  connectBus,
-  createPresence,
-  createReplyInbox,
-  natsHeaders,
-  startStage,
-  type Frame,
-  type NatsConnection,
-  type Presence,
-  type ReplyInbox,
-  type Stage,
-} from '@switchyard/bus';
+import type { Frame } from '@switchyard/bus';
 import { parseConfig } from '@switchyard/config';
-import { Headers, Ops, StageNames, Subjects, isGatewayError, type GatewayError } from '@switchyard/contracts';
+import { Headers, Ops, StageNames, Subjects } from '@switchyard/contracts';
 import { createLogger } from '@switchyard/log';
-import type { RunningService } from '@switchyard/runtime';
-import { startNats } from '@switchyard/testkit';
+import { startStageHarness, waitUntil, type StageHarness } from '@switchyard/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPolicy } from './service.js';
 
@@ -29,56 +17,11 @@ const config = parseConfig({
   ],
 });
 
-interface Received {
-  subject: string;
-  body: string;
-  headers: Record<string, string>;
-}
-
-let nats: { url: string; stop(): Promise<void> };
-let policyNc: NatsConnection;
-let policyPresence: Presence;
-let policy: RunningService;
-let testNc: NatsConnection;
-let testPresence: Presence;
-let inbox: ReplyInbox;
-let downstream: Stage[] = [];
-const received: Received[] = [];
-
-/** Stands in for cache and router: records what policy forwarded and answers so the request ends. */
-const startFakeStage = (name: string, subject: string): Promise<Stage> =>
-  startStage({
-    nc: testNc,
-    presence: testPresence,
-    log,
-    name,
-    queue: `fake-${name}`,
-    subjects: [subject],
-    handle: (req) => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of req.headers) headers[k] = v[0] ?? '';
-      received.push({ subject: req.subject, body: Buffer.from(req.data).toString('utf8'), headers });
-      req.reply.response(new TextEncoder().encode('{"ok":true}'));
-      return undefined;
-    },
-  });
+let h: StageHarness;
 
 /** Publishes like a requester and resolves with the terminal frame. */
-function send(subject: string, body: string, headers: Record<string, string> = {}): Promise<Frame> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no terminal frame for ${subject}`)), 5_000);
-    const h = natsHeaders();
-    for (const [k, v] of Object.entries(headers)) h.set(k, v);
-    const reply = inbox.open((frame: Frame | GatewayError) => {
-      if (isGatewayError(frame)) return reject(frame);
-      if (frame.kind === 'chunk') return;
-      clearTimeout(timer);
-      reply.close();
-      resolve(frame);
-    });
-    testNc.publish(subject, body, { reply: reply.subject, headers: h });
-  });
-}
+const send = (subject: string, body: string, headers: Record<string, string> = {}): Promise<Frame> =>
+  h.send(subject, body, headers);
 
 const errorOf = (frame: Frame) =>
   (JSON.parse(Buffer.from(frame.data).toString('utf8')) as { error: Record<string, unknown> }).error;
@@ -97,32 +40,23 @@ const ingressHeaders = (key: string | undefined, model = 'gpt-4o-mini') => ({
 });
 
 beforeAll(async () => {
-  nats = await startNats();
-  policyNc = await connectBus({ url: nats.url, name: 'policy', log });
-  policyPresence = createPresence(policyNc);
-  policy = await startPolicy({ nc: policyNc, presence: policyPresence, log, config });
-  testNc = await connectBus({ url: nats.url, name: 'test', log });
-  testPresence = createPresence(testNc);
-  inbox = createReplyInbox(testNc);
-  downstream = await Promise.all([
-    startFakeStage(StageNames.cache, Subjects.cache),
-    startFakeStage(StageNames.router, Subjects.route),
-  ]);
+  h = await startStageHarness({
+    name: 'policy',
+    start: ({ nc, presence }) => startPolicy({ nc, presence, log, config }),
+    // Stand in for cache and router: record what policy forwarded and answer so the request ends.
+    downstream: [
+      { name: StageNames.cache, subject: Subjects.cache },
+      { name: StageNames.router, subject: Subjects.route },
+    ],
+  });
 });
 
 afterAll(async () => {
-  await policy?.stop();
-  await Promise.all(downstream.map((s) => s.stop(0)));
-  inbox?.stop();
-  await testPresence?.stop();
-  await policyPresence?.stop();
-  await testNc?.close();
-  await policyNc?.close();
-  await nats?.stop();
+  await h?.stop();
 });
 
 beforeEach(() => {
-  received.length = 0;
+  h.received.length = 0;
 });
 
 describe('policy on the validated entry (from the ingress)', () => {
@@ -130,8 +64,8 @@ describe('policy on the validated entry (from the ingress)', () => {
     const body = chatBody();
     const frame = await send(validated, body, ingressHeaders('sk-app-1111'));
     expect(frame.kind).toBe('response');
-    expect(received).toHaveLength(1);
-    const [got] = received;
+    expect(h.received).toHaveLength(1);
+    const [got] = h.received;
     expect(got!.subject).toBe(Subjects.cache);
     expect(got!.body).toBe(body);
     expect(got!.headers[Headers.keyId]).toBe('app');
@@ -145,8 +79,8 @@ describe('policy on the validated entry (from the ingress)', () => {
   it('accepts a key configured by hash and the master key', async () => {
     await send(validated, chatBody('anything'), ingressHeaders('sk-hashed-2222', 'anything'));
     await send(validated, chatBody('anything'), ingressHeaders('sk-master-0000', 'anything'));
-    expect(received.map((r) => r.headers[Headers.keyId])).toEqual(['hashed', 'master']);
-    expect(received[1]!.headers[Headers.team]).toBeUndefined();
+    expect(h.received.map((r) => r.headers[Headers.keyId])).toEqual(['hashed', 'master']);
+    expect(h.received[1]!.headers[Headers.team]).toBeUndefined();
   });
 
   it('answers 401 in the OpenAI shape for a wrong key, without echoing it', async () => {
@@ -157,7 +91,7 @@ describe('policy on the validated entry (from the ingress)', () => {
     expect(error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_api_key', param: null });
     expect(error['message']).toMatch(/^Incorrect API key provided/);
     expect(JSON.stringify(error)).not.toContain('sk-not-a-real-key');
-    expect(received).toHaveLength(0);
+    expect(h.received).toHaveLength(0);
   });
 
   it('answers 401 when no key is given', async () => {
@@ -175,7 +109,7 @@ describe('policy on the validated entry (from the ingress)', () => {
     expect(frame.status).toBe(403);
     expect(errorOf(frame)).toMatchObject({ type: 'permission_error', param: 'model' });
     expect(errorOf(frame)['message']).toContain("'claude-sonnet-4'");
-    expect(received).toHaveLength(0);
+    expect(h.received).toHaveLength(0);
   });
 
   it('sends the models op straight to the router', async () => {
@@ -183,8 +117,8 @@ describe('policy on the validated entry (from the ingress)', () => {
       authorization: 'Bearer sk-app-1111',
       [Headers.op]: Ops.models,
     });
-    expect(received.map((r) => r.subject)).toEqual([Subjects.route]);
-    expect(received[0]!.headers[Headers.allowedModels]).toBe('gpt-4o*,openai/*');
+    expect(h.received.map((r) => r.subject)).toEqual([Subjects.route]);
+    expect(h.received[0]!.headers[Headers.allowedModels]).toBe('gpt-4o*,openai/*');
   });
 });
 
@@ -193,7 +127,7 @@ describe('policy on the public entry (batch jobs)', () => {
     const before = Date.now();
     const body = chatBody('openai/gpt-4.1', { stream: true });
     await send(publicEntry, body, { authorization: 'Bearer sk-app-1111' });
-    const got = received[0]!;
+    const got = h.received[0]!;
     expect(got.subject).toBe(Subjects.cache);
     expect(got.body).toBe(body);
     expect(got.headers).toMatchObject({
@@ -218,7 +152,7 @@ describe('policy on the public entry (batch jobs)', () => {
       [Headers.provider]: 'expensive',
       [Headers.requestId]: 'forged-id',
     });
-    const got = received[0]!;
+    const got = h.received[0]!;
     expect(got.headers[Headers.keyId]).toBe('app');
     expect(got.headers[Headers.team]).toBe('search');
     expect(got.headers['Sy-Team']).toBeUndefined();
@@ -233,7 +167,7 @@ describe('policy on the public entry (batch jobs)', () => {
       'x-request-id': 'job-7:item-3',
       'x-switchyard-timeout-ms': '2500',
     });
-    const got = received[0]!;
+    const got = h.received[0]!;
     expect(got.headers[Headers.requestId]).toBe('job-7:item-3');
     expect(Number(got.headers[Headers.deadline]) - Number(got.headers[Headers.receivedAt])).toBe(2_500);
   });
@@ -243,7 +177,7 @@ describe('policy on the public entry (batch jobs)', () => {
     expect(frame.status).toBe(400);
     expect(errorOf(frame)).toMatchObject({ type: 'invalid_request_error' });
     expect(errorOf(frame)['message']).toMatch(/not valid JSON/);
-    expect(received).toHaveLength(0);
+    expect(h.received).toHaveLength(0);
   });
 
   it('answers 400 naming the bad field for a body that is not a chat request', async () => {
@@ -257,7 +191,7 @@ describe('policy on the public entry (batch jobs)', () => {
   it('refuses a forged key id when no key is given', async () => {
     const frame = await send(publicEntry, chatBody(), { [Headers.keyId]: 'master' });
     expect(frame.status).toBe(401);
-    expect(received).toHaveLength(0);
+    expect(h.received).toHaveLength(0);
   });
 
   it('stamps only request metadata for the models op', async () => {
@@ -265,7 +199,7 @@ describe('policy on the public entry (batch jobs)', () => {
       authorization: 'Bearer sk-app-1111',
       [Headers.model]: 'forged',
     });
-    const got = received[0]!;
+    const got = h.received[0]!;
     expect(got.subject).toBe(Subjects.route);
     expect(got.headers[Headers.op]).toBe('models');
     expect(got.headers[Headers.requestId]).toBeDefined();
@@ -276,10 +210,9 @@ describe('policy on the public entry (batch jobs)', () => {
 
 describe('policy with no cache service running', () => {
   it('answers 503 at once instead of letting the request hang', async () => {
-    await downstream[0]!.stop(0);
+    await h.downstream[0]!.stop(0);
     // The cache's withdrawal reaches policy over NATS; wait until policy has heard it.
-    for (let i = 0; i < 100 && policyPresence.isAlive(StageNames.cache); i++)
-      await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(() => !h.presence.isAlive(StageNames.cache));
     const started = Date.now();
     const frame = await send(validated, chatBody(), ingressHeaders('sk-app-1111'));
     expect(frame.status).toBe(503);

@@ -1,28 +1,8 @@
-import {
-  connectBus,
-  createPresence,
-  createReplyInbox,
-  natsHeaders,
-  startStage,
-  type Frame,
-  type NatsConnection,
-  type Presence,
-  type ReplyInbox,
-  type Stage,
-} from '@switchyard/bus';
+import type { Frame } from '@switchyard/bus';
 import { parseConfig } from '@switchyard/config';
-import {
-  Headers,
-  ModelList,
-  Ops,
-  StageNames,
-  Subjects,
-  isGatewayError,
-  type GatewayError,
-} from '@switchyard/contracts';
+import { Headers, ModelList, Ops, StageNames, Subjects } from '@switchyard/contracts';
 import { createLogger } from '@switchyard/log';
-import type { RunningService } from '@switchyard/runtime';
-import { startNats } from '@switchyard/testkit';
+import { startStageHarness, waitUntil, type StageHarness } from '@switchyard/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRouter } from './service.js';
 
@@ -37,37 +17,11 @@ const config = parseConfig({
   },
 });
 
-interface Received {
-  subject: string;
-  body: string;
-  headers: Record<string, string>;
-}
+let h: StageHarness;
 
-let nats: { url: string; stop(): Promise<void> };
-let routerNc: NatsConnection;
-let routerPresence: Presence;
-let router: RunningService;
-let testNc: NatsConnection;
-let testPresence: Presence;
-let inbox: ReplyInbox;
-let worker: Stage;
-const received: Received[] = [];
-
-function send(headers: Record<string, string>, body = '{}'): Promise<Frame> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no terminal frame')), 5_000);
-    const h = natsHeaders();
-    for (const [k, v] of Object.entries(headers)) h.set(k, v);
-    const reply = inbox.open((frame: Frame | GatewayError) => {
-      if (isGatewayError(frame)) return reject(frame);
-      if (frame.kind === 'chunk') return;
-      clearTimeout(timer);
-      reply.close();
-      resolve(frame);
-    });
-    testNc.publish(Subjects.route, body, { reply: reply.subject, headers: h });
-  });
-}
+/** Publishes to the router like the cache does and resolves with the terminal frame. */
+const send = (headers: Record<string, string>, body = '{}'): Promise<Frame> =>
+  h.send(Subjects.route, body, headers);
 
 const json = (frame: Frame): unknown => JSON.parse(Buffer.from(frame.data).toString('utf8'));
 const chat = (model: string) => ({
@@ -78,44 +32,20 @@ const chat = (model: string) => ({
 });
 
 beforeAll(async () => {
-  nats = await startNats();
-  routerNc = await connectBus({ url: nats.url, name: 'router', log });
-  routerPresence = createPresence(routerNc);
-  router = await startRouter({ nc: routerNc, presence: routerPresence, log, config });
-  testNc = await connectBus({ url: nats.url, name: 'test', log });
-  testPresence = createPresence(testNc);
-  inbox = createReplyInbox(testNc);
-  // Stands in for the OpenAI workers: records what the router forwarded and answers.
-  worker = await startStage({
-    nc: testNc,
-    presence: testPresence,
-    log,
-    name: StageNames.provider('openai'),
-    queue: 'fake-worker',
-    subjects: [Subjects.provider('openai')],
-    handle: (req) => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of req.headers) headers[k] = v[0] ?? '';
-      received.push({ subject: req.subject, body: Buffer.from(req.data).toString('utf8'), headers });
-      req.reply.response(new TextEncoder().encode('{"ok":true}'));
-      return undefined;
-    },
+  h = await startStageHarness({
+    name: 'router',
+    start: ({ nc, presence }) => startRouter({ nc, presence, log, config }),
+    // Stands in for the OpenAI workers: records what the router forwarded and answers.
+    downstream: [{ name: StageNames.provider('openai'), subject: Subjects.provider('openai') }],
   });
 });
 
 afterAll(async () => {
-  await router?.stop();
-  await worker?.stop(0);
-  inbox?.stop();
-  await testPresence?.stop();
-  await routerPresence?.stop();
-  await testNc?.close();
-  await routerNc?.close();
-  await nats?.stop();
+  await h?.stop();
 });
 
 beforeEach(() => {
-  received.length = 0;
+  h.received.length = 0;
 });
 
 describe('router', () => {
@@ -123,8 +53,8 @@ describe('router', () => {
     const body = '{"model":"gpt-4o","messages":[{"role":"user","content":"Hi"}]}';
     const frame = await send(chat('gpt-4o'), body);
     expect(frame.kind).toBe('response');
-    expect(received).toHaveLength(1);
-    const got = received[0]!;
+    expect(h.received).toHaveLength(1);
+    const got = h.received[0]!;
     expect(got.subject).toBe(Subjects.provider('openai'));
     expect(got.body).toBe(body);
     expect(got.headers).toMatchObject({
@@ -139,7 +69,7 @@ describe('router', () => {
 
   it('passes the rest of a wildcard alias upstream', async () => {
     await send(chat('openai/gpt-4.1-mini'));
-    expect(received[0]!.headers).toMatchObject({
+    expect(h.received[0]!.headers).toMatchObject({
       [Headers.upstreamModel]: 'gpt-4.1-mini',
       [Headers.deployment]: 'openai/gpt-4.1-mini',
     });
@@ -156,14 +86,12 @@ describe('router', () => {
         code: 'model_not_found',
       },
     });
-    expect(received).toHaveLength(0);
+    expect(h.received).toHaveLength(0);
   });
 
   it("answers 503 at once when no worker for the model's provider runs", async () => {
     // Right after start a presence counts unknown stages as alive; wait until that has passed.
-    for (let i = 0; i < 200 && routerPresence.isAlive(StageNames.provider('anthropic')); i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitUntil(() => !h.presence.isAlive(StageNames.provider('anthropic')));
     const started = Date.now();
     const frame = await send(chat('claude'));
     expect(frame.status).toBe(503);

@@ -6,7 +6,7 @@ import { createPresence } from '@switchyard/bus';
 import { parseConfig } from '@switchyard/config';
 import { Subjects } from '@switchyard/contracts';
 import { createLogger } from '@switchyard/log';
-import { startFakeOpenAI, type FakeOpenAI } from '@switchyard/testkit';
+import { startFakeOpenAI, waitUntil, type FakeOpenAI } from '@switchyard/testkit';
 import { startWorker } from './service.js';
 import { chatBody, startWorkerHarness, type WorkerHarness } from './test-support/worker-harness.js';
 
@@ -45,13 +45,8 @@ afterAll(async () => {
   await new Promise((resolve) => hanging?.close(resolve));
 });
 
-const waitFor = async (check: () => boolean, ms = 3_000): Promise<void> => {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-};
+const waitFor = (check: () => boolean, timeoutMs = 3_000): Promise<void> =>
+  waitUntil(check, { timeoutMs, intervalMs: 10 });
 
 describe('worker service', () => {
   it('aborts the upstream call on cancel, sends no frame, and still accounts for the request', async () => {

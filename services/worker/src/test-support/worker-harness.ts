@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import {
-  connectBus,
-  createPresence,
-  createReplyInbox,
-  natsHeaders,
-  type Frame,
-  type NatsConnection,
-} from '@switchyard/bus';
+import { connectBus, createPresence, type Frame, type NatsConnection } from '@switchyard/bus';
 import { parseConfig } from '@switchyard/config';
-import { Headers, Ops, Subjects, isTerminalFrame, type RequestCompleted } from '@switchyard/contracts';
+import { Headers, Ops, Subjects, type RequestCompleted } from '@switchyard/contracts';
 import { createLogger } from '@switchyard/log';
 import type { RunningService } from '@switchyard/runtime';
-import { startNats } from '@switchyard/testkit';
+import { sendRequest, startNats } from '@switchyard/testkit';
 import { startWorker, type WorkerOptions } from '../service.js';
 
 export interface SendOptions {
@@ -60,7 +53,6 @@ export async function startWorkerHarness(
     { nc, presence, log, config: parseConfig(configDoc) },
     options,
   );
-  const inbox = createReplyInbox(nc);
 
   const events: RequestCompleted[] = [];
   const waiting = new Map<string, (e: RequestCompleted) => void>();
@@ -88,41 +80,24 @@ export async function startWorkerHarness(
       const requestId = opts.requestId ?? `req-${randomUUID()}`;
       const received: SentRequest['received'] = [];
       const sentAt = Date.now();
-      const frames = new Promise<Frame[]>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          reply.close();
-          reject(
-            new Error(
-              `no terminal frame within ${timeoutMs} ms; got ${received.map((r) => r.frame.kind).join(',')}`,
-            ),
-          );
-        }, timeoutMs);
-        const reply = inbox.open((frame) => {
-          if (!('kind' in frame)) {
-            clearTimeout(timer);
-            reject(frame);
-            return;
-          }
-          received.push({ frame, at: Date.now() });
-          if (isTerminalFrame(frame.kind)) {
-            clearTimeout(timer);
-            reply.close();
-            resolve(received.map((r) => r.frame));
-          }
-        });
-        const h = natsHeaders();
-        h.set(Headers.requestId, requestId);
-        h.set(Headers.op, Ops.chatCompletions);
-        h.set(Headers.model, `alias-${opts.upstreamModel}`);
-        h.set(Headers.stream, String(opts.stream ?? false));
-        h.set(Headers.receivedAt, String(sentAt));
-        if (opts.deadlineInMs !== undefined) h.set(Headers.deadline, String(sentAt + opts.deadlineInMs));
-        h.set(Headers.provider, providerId);
-        h.set(Headers.deployment, `${providerId}-deployment`);
-        h.set(Headers.upstreamModel, opts.upstreamModel);
-        h.set(Headers.attempt, '1');
-        const data = typeof body === 'string' ? body : JSON.stringify(body);
-        nc.publish(Subjects.provider(providerId), data, { reply: reply.subject, headers: h });
+      const headers: Record<string, string> = {
+        [Headers.requestId]: requestId,
+        [Headers.op]: Ops.chatCompletions,
+        [Headers.model]: `alias-${opts.upstreamModel}`,
+        [Headers.stream]: String(opts.stream ?? false),
+        [Headers.receivedAt]: String(sentAt),
+        ...(opts.deadlineInMs === undefined
+          ? {}
+          : { [Headers.deadline]: String(sentAt + opts.deadlineInMs) }),
+        [Headers.provider]: providerId,
+        [Headers.deployment]: `${providerId}-deployment`,
+        [Headers.upstreamModel]: opts.upstreamModel,
+        [Headers.attempt]: '1',
+      };
+      const data = typeof body === 'string' ? body : JSON.stringify(body);
+      const frames = sendRequest(nc, Subjects.provider(providerId), data, headers, {
+        timeoutMs,
+        onFrame: (frame) => received.push({ frame, at: Date.now() }),
       });
       return { requestId, frames, received, sentAt };
     },
@@ -144,7 +119,6 @@ export async function startWorkerHarness(
     stopWorker,
     async stop() {
       await stopWorker();
-      inbox.stop();
       await presence.stop();
       await nc.drain();
       await nats.stop();

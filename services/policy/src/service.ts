@@ -9,7 +9,10 @@ type EntryPreparer = (req: StageRequest, op: Op) => void;
 
 /** The first stage: every request enters here, from the ingress or straight from a batch job. */
 export async function startPolicy(deps: ServiceDeps): Promise<RunningService> {
-  const { nc, presence, log } = deps;
+  const { nc, presence, log, config } = deps;
+  if (config.master_key === undefined && config.keys.length === 0) {
+    log.warn('no master_key and no keys are configured: every request will be refused with 401');
+  }
   const validate = createValidateEntry(deps);
   const authorize = createAuthorize(deps);
 

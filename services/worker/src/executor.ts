@@ -1,8 +1,15 @@
-import { GatewayError } from '@switchyard/contracts';
+import { GatewayError, isGatewayError } from '@switchyard/contracts';
 import type { UsageSummary } from '@switchyard/bus';
 import { createParser } from 'eventsource-parser';
 import { Pool, type Dispatcher } from 'undici';
-import type { HttpProtocol, ProviderAdapter, ProviderCall, ReplySink } from './providers/types.js';
+import type {
+  HttpProtocol,
+  ProviderAdapter,
+  ProviderCall,
+  ReplySink,
+  StreamFraming,
+  UpstreamEvent,
+} from './providers/types.js';
 
 export interface HttpAdapterOptions {
   providerId: string;
@@ -55,16 +62,16 @@ export function createHttpAdapter({
       } catch (err) {
         throw call.signal.aborted ? err : brokenAnswer(providerId, 'answer', err);
       }
-      const usage = protocol.readUsage(bytes);
-      reply.response(bytes, usage ? { usage } : {});
+      const { data, usage } = protocol.readResponse(bytes, call);
+      reply.response(data, usage ? { usage } : {});
     },
     close: () => pool.close(),
   };
 }
 
 /**
- * Forwards each `data:` event as a chunk frame the moment it is parsed: never batched or held.
- * A stream always ends with a terminal frame: `done` on `[DONE]`, else an error.
+ * Forwards each translated chunk as a frame the moment its upstream event is parsed: never
+ * batched or held. A stream always ends with a terminal frame: `done`, else an error.
  */
 async function relayStream(
   body: Dispatcher.ResponseData['body'],
@@ -72,39 +79,56 @@ async function relayStream(
   reply: ReplySink,
   protocol: HttpProtocol,
 ): Promise<void> {
-  const decoder = new TextDecoder();
+  const translate = protocol.streamTranslator(call);
   let usage: UsageSummary | undefined;
   let ended = false;
-  let failure: GatewayError | undefined;
-  const parser = createParser({
-    onEvent(event) {
-      if (ended) return;
-      const e = protocol.readStreamEvent(event.data, call);
-      if (e.kind === 'chunk') {
-        if (e.usage) usage = e.usage;
-        if (e.forward) reply.chunk(encoder.encode(e.data));
-      } else if (e.kind === 'done') {
-        ended = true;
-        reply.done(usage ? { usage } : {});
-      } else {
-        ended = true;
-        failure = e.error;
-      }
-    },
-  });
   try {
-    for await (const part of body) {
-      parser.feed(decoder.decode(part as Uint8Array, { stream: true }));
-      if (failure) break;
+    for await (const events of readUpstreamEvents(body, protocol.streamFraming ?? 'sse')) {
+      for (const event of events) {
+        for (const e of translate(event)) {
+          if (e.kind === 'chunk') {
+            if (e.usage) usage = e.usage;
+            if (e.forward) reply.chunk(encoder.encode(e.data));
+          } else if (e.kind === 'done') {
+            ended = true;
+            reply.done(usage ? { usage } : {});
+            return;
+          } else {
+            throw e.error;
+          }
+        }
+      }
     }
   } catch (err) {
-    if (ended && !failure) return; // the answer was complete; a late reset changes nothing
+    if (isGatewayError(err)) throw err;
+    if (ended) return; // the answer was complete; a late reset changes nothing
     if (call.signal.aborted) throw err;
     throw brokenAnswer(call.providerId, 'stream', err);
   }
-  if (failure) throw failure;
-  // A provider that closes without `[DONE]` may have cut the answer short: say so, never end silently.
-  if (!ended) throw brokenAnswer(call.providerId, 'stream');
+  // A provider that closes without its end marker may have cut the answer short: say so, never end silently.
+  throw brokenAnswer(call.providerId, 'stream');
+}
+
+/** The upstream body as batches of events, one batch per network read. */
+async function* readUpstreamEvents(
+  body: Dispatcher.ResponseData['body'],
+  framing: StreamFraming,
+): AsyncGenerator<UpstreamEvent[]> {
+  switch (framing) {
+    case 'sse': {
+      const decoder = new TextDecoder();
+      let batch: UpstreamEvent[] = [];
+      const parser = createParser({ onEvent: (e) => batch.push({ event: e.event, data: e.data }) });
+      for await (const part of body) {
+        parser.feed(decoder.decode(part as Uint8Array, { stream: true }));
+        if (batch.length > 0) {
+          yield batch;
+          batch = [];
+        }
+      }
+      return;
+    }
+  }
 }
 
 const brokenAnswer = (providerId: string, what: 'answer' | 'stream', cause?: unknown): GatewayError =>

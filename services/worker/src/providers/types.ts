@@ -40,11 +40,27 @@ export interface UpstreamFailure {
   headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
-/** What one server-sent event of an upstream stream means for the reply. */
+/** One event of an upstream stream: an SSE event, or one record of another framing. */
+export interface UpstreamEvent {
+  /** The SSE `event:` name (Anthropic names its events), or the record's type in other framings. */
+  event?: string | undefined;
+  data: string;
+}
+
+/** What one upstream event means for the reply; `data` is an OpenAI chunk's JSON text. */
 export type StreamEvent =
   | { kind: 'chunk'; data: string; forward: boolean; usage?: UsageSummary }
   | { kind: 'done' }
   | { kind: 'error'; error: GatewayError };
+
+/**
+ * Translates one call's upstream stream, event by event, into OpenAI chunks. Made per call:
+ * provider streams carry state (tool-call indexes, usage split across events, the message id).
+ */
+export type StreamTranslator = (event: UpstreamEvent) => readonly StreamEvent[];
+
+/** How an upstream frames its stream; the executor turns each into `UpstreamEvent`s. */
+export type StreamFraming = 'sse';
 
 /**
  * The pure half of an HTTP provider: wire-format translation and error mapping. The executor
@@ -52,9 +68,14 @@ export type StreamEvent =
  */
 export interface HttpProtocol {
   toRequest(call: ProviderCall): HttpRequestSpec;
-  /** Usage from a whole 2xx answer; throws `upstream_error` when the answer is not valid JSON. */
-  readUsage(body: Uint8Array): UsageSummary | undefined;
-  readStreamEvent(data: string, call: ProviderCall): StreamEvent;
+  /**
+   * A whole 2xx answer as an OpenAI chat completion (the same bytes when the provider speaks
+   * OpenAI already) and its usage; throws `upstream_error` when the answer cannot be read.
+   */
+  readResponse(body: Uint8Array, call: ProviderCall): { data: Uint8Array; usage?: UsageSummary | undefined };
+  streamTranslator(call: ProviderCall): StreamTranslator;
+  /** Default `sse`. */
+  streamFraming?: StreamFraming;
   mapError(failure: UpstreamFailure): GatewayError;
   /** A failure to reach the provider at all (refused, reset, DNS); undefined when `err` is not one. */
   mapConnectionError(err: unknown): GatewayError | undefined;

@@ -10,8 +10,9 @@ export function openAICompatibleProtocol(providerId: string, config: OpenAICompa
   const target = toOpenAITarget(config);
   return {
     toRequest: (call) => toOpenAIRequest(target, call),
-    readUsage: (body) => readOpenAIUsage(providerId, body),
-    readStreamEvent: readOpenAIStreamEvent,
+    // OpenAI's own format: the answer's bytes are forwarded as they came, read only for usage.
+    readResponse: (body) => ({ data: body, usage: readOpenAIUsage(providerId, body) }),
+    streamTranslator: (call) => (event) => [readOpenAIStreamEvent(event.data, call)],
     mapError: (failure) => mapOpenAIError(providerId, failure),
     mapConnectionError: (err) => mapConnectionError(providerId, err),
   };

@@ -1,4 +1,7 @@
+import type { z } from 'zod';
 import type { ModelConfig, ProviderConfig } from './schema.js';
+
+type ProviderInput = z.input<typeof ProviderConfig>;
 
 /**
  * OpenAI-compatible providers enabled by their API key in the environment when no config file is
@@ -18,10 +21,10 @@ export const PROVIDERS_FROM_ENV = [
 
 /** The built-in demo provider (offline, deterministic) plus every provider whose key is set. */
 export function defaultDocument(env: Readonly<Record<string, string | undefined>>): {
-  providers: Record<string, ProviderConfig | { type: 'demo' }>;
+  providers: Record<string, ProviderInput>;
   models: Record<string, ModelConfig>;
 } {
-  const providers: Record<string, ProviderConfig | { type: 'demo' }> = { demo: { type: 'demo' } };
+  const providers: Record<string, ProviderInput> = { demo: { type: 'demo' } };
   const models: Record<string, ModelConfig> = {
     demo: { deployments: [{ provider: 'demo', model: 'demo-1' }] },
   };

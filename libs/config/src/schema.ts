@@ -40,17 +40,91 @@ export const DemoProvider = z.strictObject({
   chunk_delay_ms: z.int().min(0).default(20),
 });
 
-export const OpenAICompatibleProvider = z.strictObject({
-  type: z.literal('openai-compatible'),
-  base_url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
+const HttpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
+
+/** What every provider reached over HTTP shares. */
+const httpProvider = {
   api_key: z.string().optional(),
   /** Extra headers on every upstream call (e.g. OpenRouter's `HTTP-Referer`). */
   headers: z.record(z.string(), z.string()).default({}),
   /** Upstream connections kept open per worker. */
   connections: z.int().min(1).default(64),
+  /**
+   * A request parameter this provider cannot honour is refused with a 400 naming it; with
+   * `drop_params: true` it is dropped instead. Never silently clamped.
+   */
+  drop_params: z.boolean().default(false),
+};
+
+export const OpenAICompatibleProvider = z.strictObject({
+  type: z.literal('openai-compatible'),
+  base_url: HttpUrl,
+  ...httpProvider,
 });
 
-export const ProviderConfig = z.discriminatedUnion('type', [DemoProvider, OpenAICompatibleProvider]);
+export const AzureOpenAIProvider = z.strictObject({
+  type: z.literal('azure-openai'),
+  /** The resource endpoint, e.g. `https://my-resource.openai.azure.com`; the deployment is the model. */
+  base_url: HttpUrl,
+  api_version: z.string().default('2024-10-21'),
+  ...httpProvider,
+});
+
+export const AnthropicProvider = z.strictObject({
+  type: z.literal('anthropic'),
+  base_url: HttpUrl.default('https://api.anthropic.com'),
+  anthropic_version: z.string().default('2023-06-01'),
+  /** Anthropic requires `max_tokens`; used when the caller sets none. */
+  default_max_tokens: z.int().min(1).default(4096),
+  ...httpProvider,
+});
+
+export const GeminiProvider = z.strictObject({
+  type: z.literal('gemini'),
+  base_url: HttpUrl.default('https://generativelanguage.googleapis.com'),
+  ...httpProvider,
+});
+
+export const BedrockProvider = z.strictObject({
+  type: z.literal('bedrock'),
+  region: z.string().min(1),
+  access_key_id: z.string().min(1),
+  secret_access_key: z.string().min(1),
+  session_token: z.string().optional(),
+  /** Defaults to `https://bedrock-runtime.<region>.amazonaws.com`; set for a VPC endpoint. */
+  base_url: HttpUrl.optional(),
+  ...httpProvider,
+});
+
+export const MistralProvider = z.strictObject({
+  type: z.literal('mistral'),
+  base_url: HttpUrl.default('https://api.mistral.ai'),
+  ...httpProvider,
+});
+
+export const CohereProvider = z.strictObject({
+  type: z.literal('cohere'),
+  base_url: HttpUrl.default('https://api.cohere.com'),
+  ...httpProvider,
+});
+
+export const OllamaProvider = z.strictObject({
+  type: z.literal('ollama'),
+  base_url: HttpUrl.default('http://127.0.0.1:11434'),
+  ...httpProvider,
+});
+
+export const ProviderConfig = z.discriminatedUnion('type', [
+  DemoProvider,
+  OpenAICompatibleProvider,
+  AzureOpenAIProvider,
+  AnthropicProvider,
+  GeminiProvider,
+  BedrockProvider,
+  MistralProvider,
+  CohereProvider,
+  OllamaProvider,
+]);
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
 export const DeploymentConfig = z.strictObject({

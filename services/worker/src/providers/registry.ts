@@ -10,12 +10,17 @@ type AdapterFactory<T extends ProviderType> = (
 ) => ProviderAdapter;
 
 /** Provider type → adapter factory: the one list to extend with a new wire format. */
-export const ADAPTERS: { readonly [T in ProviderType]: AdapterFactory<T> } = {
+export const ADAPTERS: { readonly [T in ProviderType]?: AdapterFactory<T> } = {
   demo: createDemoAdapter,
   'openai-compatible': createOpenAICompatibleAdapter,
 };
 
 export function createAdapter(providerId: string, config: ProviderConfig): ProviderAdapter {
-  const factory = ADAPTERS[config.type] as AdapterFactory<typeof config.type>;
+  const factory = ADAPTERS[config.type] as AdapterFactory<typeof config.type> | undefined;
+  if (!factory) {
+    throw new Error(
+      `Provider "${providerId}" has type "${config.type}", which this worker does not support yet.`,
+    );
+  }
   return factory(providerId, config);
 }

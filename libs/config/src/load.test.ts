@@ -146,6 +146,7 @@ describe('loadConfig from a YAML file', () => {
       api_key: 'sk-openai-12345',
       headers: { 'X-Title': '${literal}' },
       connections: 64,
+      drop_params: false,
     });
     expect(Object.keys(config.models).sort()).toEqual(['gpt-4o-mini', 'openai/*']);
   });

@@ -1,15 +1,8 @@
 import { GatewayError, isGatewayError } from '@switchyard/contracts';
 import type { UsageSummary } from '@switchyard/bus';
-import { createParser } from 'eventsource-parser';
 import { Pool, type Dispatcher } from 'undici';
-import type {
-  HttpProtocol,
-  ProviderAdapter,
-  ProviderCall,
-  ReplySink,
-  StreamFraming,
-  UpstreamEvent,
-} from './providers/types.js';
+import type { HttpProtocol, ProviderAdapter, ProviderCall, ReplySink } from './providers/types.js';
+import { readUpstreamEvents } from './framing/index.js';
 
 export interface HttpAdapterOptions {
   providerId: string;
@@ -83,7 +76,10 @@ async function relayStream(
   let usage: UsageSummary | undefined;
   let ended = false;
   try {
-    for await (const events of readUpstreamEvents(body, protocol.streamFraming ?? 'sse')) {
+    for await (const events of readUpstreamEvents(
+      body as AsyncIterable<Uint8Array>,
+      protocol.streamFraming ?? 'sse',
+    )) {
       for (const event of events) {
         for (const e of translate(event)) {
           if (e.kind === 'chunk') {
@@ -107,28 +103,6 @@ async function relayStream(
   }
   // A provider that closes without its end marker may have cut the answer short: say so, never end silently.
   throw brokenAnswer(call.providerId, 'stream');
-}
-
-/** The upstream body as batches of events, one batch per network read. */
-async function* readUpstreamEvents(
-  body: Dispatcher.ResponseData['body'],
-  framing: StreamFraming,
-): AsyncGenerator<UpstreamEvent[]> {
-  switch (framing) {
-    case 'sse': {
-      const decoder = new TextDecoder();
-      let batch: UpstreamEvent[] = [];
-      const parser = createParser({ onEvent: (e) => batch.push({ event: e.event, data: e.data }) });
-      for await (const part of body) {
-        parser.feed(decoder.decode(part as Uint8Array, { stream: true }));
-        if (batch.length > 0) {
-          yield batch;
-          batch = [];
-        }
-      }
-      return;
-    }
-  }
 }
 
 const brokenAnswer = (providerId: string, what: 'answer' | 'stream', cause?: unknown): GatewayError =>

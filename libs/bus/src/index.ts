@@ -20,6 +20,7 @@ export {
   completedEvent,
   publishCompleted,
   type Replier,
+  type ReplyResult,
   type UsageSummary,
 } from './replier.js';
 export { decodeFrame, type Frame } from './frame.js';

@@ -174,6 +174,22 @@ describe('createReplier whole answers and errors', () => {
     expect(eventsFor(id)).toMatchObject([{ status: 200, stream: false, usage: { total_tokens: 2 } }]);
   });
 
+  it('carries the cost of the usage into the event, and leaves it out when unknown', async () => {
+    const { subject } = await replySubject();
+    const usage = { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100, cached_tokens: 400 };
+    const priced = requestHeaders();
+    createReplier(nc, subject, priced.headers).response(enc('{}'), { usage, cost: 0.003 });
+    const streamed = requestHeaders();
+    createReplier(nc, subject, streamed.headers).done({ usage, cost: 0 });
+    const unpriced = requestHeaders();
+    createReplier(nc, subject, unpriced.headers).done({ usage });
+    await settle();
+
+    expect(RequestCompleted.parse(eventsFor(priced.id)[0])).toMatchObject({ usage, cost_usd: 0.003 });
+    expect(eventsFor(streamed.id)[0]!.cost_usd).toBe(0);
+    expect(eventsFor(unpriced.id)[0]).not.toHaveProperty('cost_usd');
+  });
+
   it('ends a stream that broke midway with an error frame after its chunks', async () => {
     const { subject, msgs } = await replySubject();
     const { id, headers } = requestHeaders();

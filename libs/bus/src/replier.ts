@@ -14,13 +14,20 @@ const EMPTY = new Uint8Array(0);
 
 export type UsageSummary = NonNullable<RequestCompleted['usage']>;
 
+/** What a successful answer used, for its completion event. */
+export interface ReplyResult {
+  usage?: UsageSummary;
+  /** USD, from the usage at the model's price; left out when the price is unknown. */
+  cost?: number;
+}
+
 export interface Replier {
   /** Sends one stream chunk (OpenAI `chat.completion.chunk` JSON bytes). */
   chunk(data: Uint8Array): void;
   /** Ends a stream normally. */
-  done(result?: { usage?: UsageSummary }): void;
+  done(result?: ReplyResult): void;
   /** Sends a whole answer. */
-  response(data: Uint8Array, result?: { usage?: UsageSummary }): void;
+  response(data: Uint8Array, result?: ReplyResult): void;
   /** Ends the reply with an error in the OpenAI shape. */
   error(err: GatewayError): void;
   /** A terminal frame was sent: later calls are ignored. */
@@ -42,7 +49,7 @@ const intHeader = (h: MsgHdrs | undefined, name: string): number | undefined => 
 /** Builds the completion event of a request from its headers: one place decides what an event says. */
 export function completedEvent(
   request: MsgHdrs | undefined,
-  outcome: { status: number; errorCode?: string; usage?: UsageSummary; ttftMs?: number },
+  outcome: { status: number; errorCode?: string; ttftMs?: number } & ReplyResult,
 ): RequestCompleted {
   const receivedAt = intHeader(request, Headers.receivedAt) ?? Date.now();
   const event: RequestCompleted = {
@@ -63,6 +70,7 @@ export function completedEvent(
     attempt: intHeader(request, Headers.attempt),
     error_code: outcome.errorCode,
     usage: outcome.usage,
+    cost_usd: outcome.cost,
     ttft_ms: outcome.ttftMs,
   };
   for (const [k, v] of Object.entries(optional))
@@ -98,7 +106,7 @@ export function createReplier(
     nc.publish(reply, data, { headers: h });
   };
 
-  const finish = (status: number, outcome: { errorCode?: string; usage?: UsageSummary }): void => {
+  const finish = (status: number, outcome: { errorCode?: string } & ReplyResult): void => {
     finished = true;
     // From the gateway's receipt of the request, so time spent in earlier stages counts too.
     const receivedAt = intHeader(request, Headers.receivedAt);

@@ -1,4 +1,11 @@
 export { loadConfig, parseConfig, ConfigError, type Env } from './load.js';
 export { interpolate } from './interpolate.js';
 export { PROVIDERS_FROM_ENV } from './defaults.js';
-export { SwitchyardConfig, KeyConfig, ProviderConfig, ModelConfig, DeploymentConfig } from './schema.js';
+export {
+  SwitchyardConfig,
+  KeyConfig,
+  ProviderConfig,
+  ModelConfig,
+  DeploymentConfig,
+  ModelPriceConfig,
+} from './schema.js';

@@ -104,6 +104,9 @@ describe('loadConfig with the built-in defaults', () => {
       [
         'demo',
         'openai',
+        'anthropic',
+        'gemini',
+        'cohere',
         'groq',
         'together',
         'fireworks',
@@ -119,6 +122,9 @@ describe('loadConfig with the built-in defaults', () => {
       api_key: 'key-groq',
     });
     expect(Object.keys(config.models)).toContain('groq/*');
+    // Providers with their own wire format come as their own type, not as OpenAI-compatible.
+    expect(config.providers['anthropic']).toMatchObject({ type: 'anthropic', api_key: 'key-anthropic' });
+    expect(config.providers['mistral']).toMatchObject({ type: 'mistral' });
   });
 
   it('treats an empty SWITCHYARD_CONFIG as unset', () => {
@@ -347,5 +353,27 @@ describe('parseConfig validation', () => {
   it('treats an absent document as the empty config', () => {
     expect(parseConfig(undefined).keys).toEqual([]);
     expect(parseConfig(null).server.port).toBe(8080);
+  });
+});
+
+describe('pricing', () => {
+  it('is empty by default and reads per-million prices keyed by model patterns', () => {
+    expect(parseConfig({}).pricing).toEqual({});
+    const pricing = {
+      'openai/gpt-4o-mini': { input: 0.1, output: 0.4, cached_read: 0.05 },
+      'vllm/*': { input: 0, output: 0 },
+      'claude-sonnet-4*': { input: 3, output: 15, cached_read: 0.3, cache_write: 3.75 },
+    };
+    expect(parseConfig({ pricing }).pricing).toEqual(pricing);
+  });
+
+  it('rejects a negative price and an unknown field, naming the key', () => {
+    const negative = configError(() => parseConfig({ pricing: { 'gpt-4o': { input: -1, output: 1 } } }));
+    expect(negative.message).toContain('pricing.gpt-4o.input');
+    const typo = configError(() =>
+      parseConfig({ pricing: { 'gpt-4o': { input: 1, output: 1, cache_read: 0.5 } } }),
+    );
+    expect(typo.message).toContain('pricing.gpt-4o');
+    expect(typo.message).toContain('cache_read');
   });
 });

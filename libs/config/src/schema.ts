@@ -140,6 +140,19 @@ export const ModelConfig = z.strictObject({
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 
+/** USD per million tokens, as the vendors publish their prices. */
+const PerMillion = z.number().min(0);
+
+export const ModelPriceConfig = z.strictObject({
+  input: PerMillion,
+  output: PerMillion,
+  /** Input tokens read from the provider's prompt cache; default: the input price. */
+  cached_read: PerMillion.optional(),
+  /** Input tokens written to the provider's prompt cache; default: the input price. */
+  cache_write: PerMillion.optional(),
+});
+export type ModelPriceConfig = z.infer<typeof ModelPriceConfig>;
+
 export const TelemetryConfig = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.int().min(0).max(65535).default(9464),
@@ -155,6 +168,11 @@ export const SwitchyardConfig = z
     /** Aliases callers use as `model`: exact names, or `prefix/*` passing the rest upstream. */
     models: z.record(z.string().min(1), ModelConfig).default({}),
     telemetry: TelemetryConfig.default(TelemetryConfig.parse({})),
+    /**
+     * Prices that override or extend the built-in table: `<provider id>/<model>`, `<vendor>/<model>`
+     * or a bare model, each possibly a glob (`gpt-4o*`, `vllm/*`).
+     */
+    pricing: z.record(z.string().min(1), ModelPriceConfig).default({}),
   })
   .superRefine((config, ctx) => {
     for (const [alias, model] of Object.entries(config.models)) {

@@ -24,14 +24,21 @@ export const RequestCompleted = z.object({
   duration_ms: z.number().min(0),
   /** Time to the first frame of the answer. */
   ttft_ms: z.number().min(0).optional(),
+  /**
+   * Tokens as OpenAI counts them: `prompt_tokens` counts every input token, including those read
+   * from (`cached_tokens`) or written to (`cache_creation_tokens`) the provider's prompt cache.
+   */
   usage: z
     .object({
       prompt_tokens: z.int().min(0),
       completion_tokens: z.int().min(0),
       total_tokens: z.int().min(0),
       cached_tokens: z.int().min(0).optional(),
+      cache_creation_tokens: z.int().min(0).optional(),
     })
     .optional(),
+  /** What the usage cost at the model's list (or configured) price; absent when the price is unknown. */
+  cost_usd: z.number().min(0).optional(),
   attempt: z.int().min(1).optional(),
 });
 export type RequestCompleted = z.infer<typeof RequestCompleted>;

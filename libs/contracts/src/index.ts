@@ -2,6 +2,7 @@ export * from './subjects.js';
 export * from './headers.js';
 export * from './errors.js';
 export * from './chat.js';
+export * from './embeddings.js';
 export * from './validate.js';
 export * from './frames.js';
 export * from './events.js';

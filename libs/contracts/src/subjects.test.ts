@@ -27,9 +27,10 @@ describe('Subjects', () => {
   });
 
   it('isOp accepts the known operations only', () => {
-    expect(OP_VALUES).toEqual(['chat.completions', 'models']);
+    expect(OP_VALUES).toEqual(['chat.completions', 'embeddings', 'models']);
     expect(isOp('chat.completions')).toBe(true);
-    expect(isOp('embeddings')).toBe(false);
+    expect(isOp('embeddings')).toBe(true);
+    expect(isOp('completions')).toBe(false);
   });
 });
 
@@ -86,5 +87,15 @@ describe('RequestCompleted', () => {
     expect(RequestCompleted.safeParse({ ...event, duration_ms: -1 }).success).toBe(false);
     expect(RequestCompleted.safeParse({ ...event, status: 200.5 }).success).toBe(false);
     expect(RequestCompleted.safeParse({ ...event, stream: undefined }).success).toBe(false);
+  });
+
+  it('carries an optional cost and cache-creation tokens, never a negative cost', () => {
+    const priced = {
+      ...event,
+      usage: { ...event.usage, cached_tokens: 4, cache_creation_tokens: 2 },
+      cost_usd: 0.000125,
+    };
+    expect(RequestCompleted.parse(priced)).toEqual(priced);
+    expect(RequestCompleted.safeParse({ ...event, cost_usd: -0.01 }).success).toBe(false);
   });
 });

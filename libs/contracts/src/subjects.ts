@@ -7,6 +7,7 @@
  */
 export const Ops = {
   chatCompletions: 'chat.completions',
+  embeddings: 'embeddings',
   models: 'models',
 } as const;
 export type Op = (typeof Ops)[keyof typeof Ops];

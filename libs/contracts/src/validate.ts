@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ChatRequest } from './chat.js';
+import { EmbeddingsRequest } from './embeddings.js';
 import { GatewayError } from './errors.js';
 
 /** `messages[0].content`, as OpenAI names the offending parameter. */
@@ -33,7 +34,9 @@ function describeIssue(issue: z.core.$ZodIssue, param: string, input: unknown): 
     case 'too_big':
       return `Invalid value for ${where}: ${issue.message}.`;
     case 'invalid_union':
-      return `Invalid value for ${where}: it matches none of the accepted shapes.`;
+      return valueAt(input, issue.path) === undefined
+        ? `Missing required parameter: ${where}.`
+        : `Invalid value for ${where}: it matches none of the accepted shapes.`;
     default:
       return `Invalid value for ${where}: ${issue.message}.`;
   }
@@ -73,3 +76,6 @@ export function parseJsonBody(bytes: Uint8Array | string): unknown {
 }
 
 export const parseChatRequest = (value: unknown): ChatRequest => parseWith(ChatRequest, value);
+
+export const parseEmbeddingsRequest = (value: unknown): EmbeddingsRequest =>
+  parseWith(EmbeddingsRequest, value);

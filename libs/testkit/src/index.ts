@@ -17,3 +17,24 @@ export { sendRequest } from './pipeline/send-request.js';
 export type { SendRequestOptions } from './pipeline/send-request.js';
 export { waitUntil } from './wait-until.js';
 export type { WaitUntilOptions } from './wait-until.js';
+export { startFakeAzureOpenAI } from './fake-azure-openai/start-fake-azure-openai.js';
+export type { FakeAzureOpenAI, FakeAzureOpenAIOptions } from './fake-azure-openai/start-fake-azure-openai.js';
+export { startFakeBedrock } from './fake-bedrock/start-fake-bedrock.js';
+export type {
+  FakeBedrock,
+  FakeBedrockOptions,
+  RecordedBedrockRequest,
+} from './fake-bedrock/start-fake-bedrock.js';
+export type { FakeAwsCredentials } from './fake-bedrock/verify-sigv4.js';
+export { startFakeGemini } from './fake-gemini/start-fake-gemini.js';
+export type { FakeGemini, FakeGeminiOptions } from './fake-gemini/start-fake-gemini.js';
+export { startFakeAnthropic } from './fake-anthropic/start-fake-anthropic.js';
+export type { FakeAnthropic, FakeAnthropicOptions } from './fake-anthropic/start-fake-anthropic.js';
+export type { AnthropicErrorBody } from './fake-anthropic/anthropic-errors.js';
+export { startFakeOllama } from './fake-ollama/start-fake-ollama.js';
+export type { FakeOllama, FakeOllamaOptions } from './fake-ollama/start-fake-ollama.js';
+export { fakeEmbedding, FAKE_EMBEDDING_DIMENSIONS } from './fake-openai/embeddings.js';
+export { startFakeMistral } from './fake-mistral/start-fake-mistral.js';
+export type { FakeMistral, FakeMistralOptions } from './fake-mistral/start-fake-mistral.js';
+export { startFakeCohere } from './fake-cohere/start-fake-cohere.js';
+export type { FakeCohere, FakeCohereOptions } from './fake-cohere/start-fake-cohere.js';

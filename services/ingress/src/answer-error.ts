@@ -4,11 +4,16 @@ import type { GatewayError, Op } from '@switchyard/contracts';
 import { toBusHeaders } from './bus-headers.js';
 import type { IngressContext } from './context.js';
 import { receivedAtOf } from './received-at.js';
+import type { ReplyDialect } from './relay/dialect.js';
 import { sendError } from './send-error.js';
 
 /** The op a route serves (`config: { op }` on the route); undefined for health and unknown routes. */
 export const opOf = (request: FastifyRequest): Op | undefined =>
   (request.routeOptions.config as { op?: Op } | undefined)?.op;
+
+/** The dialect a route answers in (`config: { dialect }`), when not OpenAI's. */
+export const dialectOf = (request: FastifyRequest): ReplyDialect | undefined =>
+  (request.routeOptions.config as { dialect?: ReplyDialect } | undefined)?.dialect;
 
 /**
  * Answers an error the ingress produced itself, before the request reached the bus. No stage will
@@ -25,5 +30,5 @@ export function answerError(
     const headers = toBusHeaders({ requestId: request.id, op, receivedAt: receivedAtOf(reply) });
     publishCompleted(ctx.nc, completedEvent(headers, { status: err.status, errorCode: err.code }));
   }
-  return sendError(reply, err);
+  return sendError(reply, err, dialectOf(request)?.errorBody);
 }

@@ -9,7 +9,9 @@ import type { IngressContext } from './context.js';
 import { createErrorHandler, createNotFoundHandler } from './error-handler.js';
 import { toHttpError } from './http-error.js';
 import { chatCompletionsRoutes } from './routes/chat-completions.js';
+import { embeddingsRoutes } from './routes/embeddings.js';
 import { healthRoutes } from './routes/health.js';
+import { messagesRoutes } from './routes/messages.js';
 import { modelsRoutes } from './routes/models.js';
 import { sendError } from './send-error.js';
 
@@ -80,5 +82,7 @@ export function buildApp(deps: ServiceDeps): FastifyInstance {
   app.register(healthRoutes, ctx);
   app.register(modelsRoutes, ctx);
   app.register(chatCompletionsRoutes, ctx);
+  app.register(embeddingsRoutes, ctx);
+  app.register(messagesRoutes, ctx);
   return app;
 }

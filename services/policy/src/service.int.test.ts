@@ -208,6 +208,50 @@ describe('policy on the public entry (batch jobs)', () => {
   });
 });
 
+describe('policy for embeddings', () => {
+  const embeddingsBody = (model = 'openai/text-embedding-3-small', extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ model, input: ['first', 'second'], ...extra });
+
+  it('forwards an allowed model straight to the router, with the model the key may use checked', async () => {
+    const body = embeddingsBody();
+    const frame = await send(Subjects.validatedEntry(Ops.embeddings), body, {
+      ...ingressHeaders('sk-app-1111', 'openai/text-embedding-3-small'),
+      [Headers.op]: Ops.embeddings,
+    });
+    expect(frame.kind).toBe('response');
+    expect(h.received.map((r) => [r.subject, r.body])).toEqual([[Subjects.route, body]]);
+    expect(h.received[0]!.headers[Headers.keyId]).toBe('app');
+
+    const refused = await send(Subjects.validatedEntry(Ops.embeddings), embeddingsBody('cohere/embed-v4.0'), {
+      ...ingressHeaders('sk-app-1111', 'cohere/embed-v4.0'),
+      [Headers.op]: Ops.embeddings,
+    });
+    expect(refused.status).toBe(403);
+    expect(errorOf(refused)).toMatchObject({ param: 'model' });
+    expect(h.received).toHaveLength(1);
+  });
+
+  it('validates an embeddings body on the public entry and stamps its model', async () => {
+    const body = embeddingsBody('openai/text-embedding-3-large', { encoding_format: 'base64' });
+    await send(Subjects.entry(Ops.embeddings), body, { authorization: 'Bearer sk-app-1111' });
+    expect(h.received[0]!.subject).toBe(Subjects.route);
+    expect(h.received[0]!.headers).toMatchObject({
+      [Headers.op]: 'embeddings',
+      [Headers.model]: 'openai/text-embedding-3-large',
+      [Headers.stream]: 'false',
+    });
+  });
+
+  it('answers 400 naming the bad field of an embeddings body on the public entry', async () => {
+    const frame = await send(Subjects.entry(Ops.embeddings), JSON.stringify({ model: 'gpt-4o', input: [] }), {
+      authorization: 'Bearer sk-app-1111',
+    });
+    expect(frame.status).toBe(400);
+    expect(errorOf(frame)).toMatchObject({ param: 'input', type: 'invalid_request_error' });
+    expect(h.received).toHaveLength(0);
+  });
+});
+
 describe('policy with no cache service running', () => {
   it('answers 503 at once instead of letting the request hang', async () => {
     await h.downstream[0]!.stop(0);

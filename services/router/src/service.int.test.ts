@@ -75,6 +75,19 @@ describe('router', () => {
     });
   });
 
+  it('routes an embeddings request like a chat request, by the same aliases', async () => {
+    const body = '{"model":"openai/text-embedding-3-small","input":"hello"}';
+    await send({ ...chat('openai/text-embedding-3-small'), [Headers.op]: Ops.embeddings }, body);
+    expect(h.received.map((r) => [r.subject, r.body])).toEqual([[Subjects.provider('openai'), body]]);
+    expect(h.received[0]!.headers).toMatchObject({
+      [Headers.op]: 'embeddings',
+      [Headers.provider]: 'openai',
+      [Headers.upstreamModel]: 'text-embedding-3-small',
+    });
+    const unknown = await send({ ...chat('text-embedding-nope'), [Headers.op]: Ops.embeddings });
+    expect(unknown.status).toBe(404);
+  });
+
   it('answers 404 in the OpenAI shape for an unknown model', async () => {
     const frame = await send(chat('gpt-5-ultra'));
     expect(frame.status).toBe(404);

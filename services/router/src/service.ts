@@ -19,8 +19,11 @@ export async function startRouter(deps: ServiceDeps): Promise<RunningService> {
   const createdSec = Math.floor(Date.now() / 1000);
 
   // One subject carries every op; `sy-op` says which handler answers.
+  // Every op that names a model is routed alike: alias → deployment → provider.
+  const routeModel = createRouteChat(deps);
   const byOp: Record<Op, StageHandler> = {
-    [Ops.chatCompletions]: createRouteChat(deps),
+    [Ops.chatCompletions]: routeModel,
+    [Ops.embeddings]: routeModel,
     [Ops.models]: createListModels({ ...deps, createdSec }),
   };
 

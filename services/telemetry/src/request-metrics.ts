@@ -50,6 +50,13 @@ export function createRequestMetrics(models: Readonly<Record<string, ModelConfig
     registers,
   });
 
+  const cost = new Counter({
+    name: 'switchyard_cost_usd_total',
+    help: 'What answered requests cost at list (or configured) prices, in USD, by model alias and provider.',
+    labelNames: ['model', 'provider'] as const,
+    registers,
+  });
+
   return {
     registry,
     observe(event) {
@@ -62,6 +69,9 @@ export function createRequestMetrics(models: Readonly<Record<string, ModelConfig
       if (event.usage !== undefined) {
         tokens.inc({ model, type: 'input' }, event.usage.prompt_tokens);
         tokens.inc({ model, type: 'output' }, event.usage.completion_tokens);
+      }
+      if (event.cost_usd !== undefined) {
+        cost.inc({ model, provider: event.provider ?? NO_PROVIDER }, event.cost_usd);
       }
     },
   };

@@ -156,6 +156,25 @@ describe('telemetry', () => {
     expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
   });
 
+  it('adds up the cost of requests by model and provider, and logs it', async () => {
+    const usage = { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 };
+    publish(event({ request_id: 'cost-1', model: 'openai/gpt-4o-mini', usage, cost_usd: 0.00021 }));
+    publish(event({ request_id: 'cost-2', model: 'openai/gpt-4o-mini', usage, cost_usd: 0.00079 }));
+    // No price known: no cost, and no series for it.
+    publish(event({ request_id: 'cost-3', model: 'openai/unpriced-model', usage }));
+    const text = await scrapeUntil(
+      (t) =>
+        (sample(t, 'switchyard_cost_usd_total', { model: 'openai/gpt-4o-mini' }) ?? 0) > 0.0009 &&
+        lines.some((l) => l['request_id'] === 'cost-3'),
+    );
+    expect(
+      sample(text, 'switchyard_cost_usd_total', { model: 'openai/gpt-4o-mini', provider: 'openai' }),
+    ).toBeCloseTo(0.001, 12);
+    expect(sample(text, 'switchyard_cost_usd_total', { model: 'openai/unpriced-model' })).toBeUndefined();
+    expect(lines.find((l) => l['request_id'] === 'cost-1')).toMatchObject({ cost_usd: 0.00021 });
+    expect(lines.find((l) => l['request_id'] === 'cost-3')).not.toHaveProperty('cost_usd');
+  });
+
   it('keeps caller-chosen model names out of the labels', async () => {
     publish(event({ request_id: 'd', model: 'made-up-model-1234', provider: undefined, status: 404 }));
     publish(event({ request_id: 'e', model: 'openai/typo-5678', provider: undefined, status: 404 }));

@@ -1,7 +1,13 @@
 import { GatewayError, isGatewayError } from '@switchyard/contracts';
 import type { UsageSummary } from '@switchyard/bus';
 import { Pool, type Dispatcher } from 'undici';
-import type { HttpProtocol, ProviderAdapter, ProviderCall, ReplySink } from './providers/types.js';
+import type {
+  HttpProtocol,
+  HttpRequestSpec,
+  ProviderAdapter,
+  ProviderCall,
+  ReplySink,
+} from './providers/types.js';
 import { readUpstreamEvents } from './framing/index.js';
 
 export interface HttpAdapterOptions {
@@ -29,37 +35,56 @@ export function createHttpAdapter({
   // generations short, or outlive a short deadline.
   const pool = new Pool(origin, { connections, headersTimeout: 0, bodyTimeout: 0 });
 
-  return {
+  /** Sends one request upstream; resolves with a 2xx answer, throws the mapped error otherwise. */
+  const send = async (spec: HttpRequestSpec, call: ProviderCall): Promise<Dispatcher.ResponseData> => {
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await pool.request({
+        method: 'POST',
+        path: spec.path,
+        headers: spec.headers,
+        body: spec.body,
+        signal: call.signal,
+      });
+    } catch (err) {
+      throw protocol.mapConnectionError(err) ?? err;
+    }
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      const text = await res.body.text().catch(() => '');
+      throw protocol.mapError({ status: res.statusCode, body: text, headers: res.headers });
+    }
+    return res;
+  };
+
+  const readWhole = async (res: Dispatcher.ResponseData, call: ProviderCall): Promise<Uint8Array> => {
+    try {
+      return new Uint8Array(await res.body.arrayBuffer());
+    } catch (err) {
+      throw call.signal.aborted ? err : brokenAnswer(providerId, 'answer', err);
+    }
+  };
+
+  const adapter: ProviderAdapter = {
     async call(call, reply) {
-      const spec = protocol.toRequest(call);
-      let res: Dispatcher.ResponseData;
-      try {
-        res = await pool.request({
-          method: 'POST',
-          path: spec.path,
-          headers: spec.headers,
-          body: spec.body,
-          signal: call.signal,
-        });
-      } catch (err) {
-        throw protocol.mapConnectionError(err) ?? err;
-      }
-      if (res.statusCode < 200 || res.statusCode >= 300) {
-        const text = await res.body.text().catch(() => '');
-        throw protocol.mapError({ status: res.statusCode, body: text, headers: res.headers });
-      }
+      const res = await send(protocol.toRequest(call), call);
       if (call.stream) return relayStream(res.body, call, reply, protocol);
-      let bytes: Uint8Array;
-      try {
-        bytes = new Uint8Array(await res.body.arrayBuffer());
-      } catch (err) {
-        throw call.signal.aborted ? err : brokenAnswer(providerId, 'answer', err);
-      }
-      const { data, usage } = protocol.readResponse(bytes, call);
+      const { data, usage } = protocol.readResponse(await readWhole(res, call), call);
       reply.response(data, usage ? { usage } : {});
     },
     close: () => pool.close(),
   };
+
+  const toEmbeddingsRequest = protocol.toEmbeddingsRequest?.bind(protocol);
+  const readEmbeddingsResponse = protocol.readEmbeddingsResponse?.bind(protocol);
+  if (toEmbeddingsRequest && readEmbeddingsResponse) {
+    // Embeddings are never streamed: one request, one whole answer.
+    adapter.embed = async (call, reply) => {
+      const res = await send(toEmbeddingsRequest(call), call);
+      const { data, usage } = readEmbeddingsResponse(await readWhole(res, call), call);
+      reply.response(data, usage ? { usage } : {});
+    };
+  }
+  return adapter;
 }
 
 /**

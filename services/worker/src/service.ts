@@ -1,5 +1,6 @@
 import { ERRORS, QueueGroups, StageNames, Subjects } from '@switchyard/contracts';
 import { completedEvent, publishCompleted, startStage, type Stage } from '@switchyard/bus';
+import { createPriceBook } from '@switchyard/pricing';
 import type { RunningService, ServiceDeps } from '@switchyard/runtime';
 import { createInFlight } from './domain/in-flight.js';
 import { selectProviders } from './domain/select-providers.js';
@@ -21,6 +22,7 @@ export async function startWorker(deps: ServiceDeps, options: WorkerOptions = {}
   const providerIds = selectProviders(Object.keys(config.providers), options.providers);
   const inFlight = createInFlight();
   const adapters = new Map(providerIds.map((id) => [id, createAdapter(id, config.providers[id]!)]));
+  const prices = createPriceBook(config.pricing);
 
   const cancelRequest = createCancelRequest({ inFlight });
   const cancelSub = nc.subscribe(Subjects.cancel, {
@@ -43,6 +45,7 @@ export async function startWorker(deps: ServiceDeps, options: WorkerOptions = {}
           adapter: adapters.get(id)!,
           inFlight,
           defaultTimeoutMs: config.server.request_timeout_ms,
+          priceOf: (model) => prices.priceFor(config.providers[id]!.type, id, model),
           onCancelled: (headers) =>
             publishCompleted(
               nc,

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { once } from '../infra/once.js';
 import type { ServiceHandle } from '../service-handle.js';
 import { handleChatCompletions } from './chat-completions.js';
+import { handleEmbeddings } from './embeddings.js';
 import { readBody, sendFailure, sendJson } from './http-io.js';
 import { isRecord } from './message-text.js';
 import { incorrectApiKey, invalidUrl, malformedJson, serverError } from './openai-errors.js';
@@ -35,7 +36,7 @@ export interface FakeOpenAI extends ServiceHandle {
 
 const MODELS = ['gpt-4o', 'gpt-4o-mini', 'text-embedding-3-small'];
 
-/** A local server speaking OpenAI's chat-completions wire format; see `handleChatCompletions`. */
+/** A local server speaking OpenAI's chat-completions and embeddings wire formats; see the handlers. */
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const requests: RecordedRequest[] = [];
   let seq = 0;
@@ -79,6 +80,10 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         chunkDelayMs: options.chunkDelayMs ?? 0,
         meta,
       });
+    }
+    if (req.method === 'POST' && path === '/v1/embeddings') {
+      if (!parsed.ok || !isRecord(parsed.value)) return sendFailure(res, malformedJson());
+      return handleEmbeddings(parsed.value, { res, signal: aborter.signal });
     }
     return sendFailure(res, invalidUrl(req.method ?? '', path));
   }

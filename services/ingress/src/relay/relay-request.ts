@@ -3,6 +3,7 @@ import { completedEvent, publishCompleted, type Frame, type MsgHdrs } from '@swi
 import { FrameKinds, GatewayError, Subjects, isGatewayError, type ErrorCode } from '@switchyard/contracts';
 import type { IngressContext } from '../context.js';
 import { sendError, setRetryAfter } from '../send-error.js';
+import { errorOfFrame, type ReplyDialect } from './dialect.js';
 import { openExchange } from './exchange.js';
 import { streamEvents } from './stream-events.js';
 
@@ -14,6 +15,8 @@ export interface BusRequest {
   requestId: string;
   /** Epoch milliseconds. */
   deadline: number;
+  /** Translates every reply frame into another API's dialect; without it frames pass as bytes. */
+  dialect?: ReplyDialect | undefined;
 }
 
 /**
@@ -24,14 +27,28 @@ const ANSWERED_BY_INGRESS: ReadonlySet<ErrorCode> = new Set(['unavailable', 'tim
 
 const toBuffer = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 
-function sendFrame(reply: FastifyReply, frame: Frame): FastifyReply {
+function sendFrame(reply: FastifyReply, frame: Frame, dialect: ReplyDialect | undefined): FastifyReply {
   const status = frame.status;
   const valid = status !== undefined && Number.isInteger(status) && status >= 200 && status <= 599;
-  if (frame.kind === FrameKinds.error) setRetryAfter(reply, frame.retryAfterMs);
+  const isError = frame.kind === FrameKinds.error;
+  if (isError) setRetryAfter(reply, frame.retryAfterMs);
+  let body: Buffer | string = toBuffer(frame.data);
+  if (dialect) {
+    try {
+      body = isError
+        ? JSON.stringify(dialect.errorBody(errorOfFrame(frame), reply.request.id))
+        : dialect.response(frame.data);
+    } catch (cause) {
+      const err = isGatewayError(cause)
+        ? cause
+        : new GatewayError('upstream_error', 'The answer could not be translated.', { cause });
+      return sendError(reply, err, dialect.errorBody);
+    }
+  }
   return reply
-    .code(valid ? status : frame.kind === FrameKinds.error ? 502 : 200)
+    .code(valid ? status : isError ? 502 : 200)
     .header('content-type', 'application/json')
-    .send(toBuffer(frame.data));
+    .send(body);
 }
 
 /**
@@ -78,9 +95,11 @@ export async function relayRequest(
     if (ANSWERED_BY_INGRESS.has(first.code)) {
       publishCompleted(nc, completedEvent(request.headers, { status: first.status, errorCode: first.code }));
     }
-    return sendError(reply, first);
+    return sendError(reply, first, request.dialect?.errorBody);
   }
-  if (first.kind === FrameKinds.response || first.kind === FrameKinds.error) return sendFrame(reply, first);
-  streamEvents(reply, exchange, first);
+  if (first.kind === FrameKinds.response || first.kind === FrameKinds.error) {
+    return sendFrame(reply, first, request.dialect);
+  }
+  streamEvents(reply, exchange, first, request.dialect?.stream(request.requestId));
   return undefined;
 }

@@ -10,6 +10,8 @@ export const sseEvent = (payload: Uint8Array): Buffer => Buffer.concat([DATA, pa
 export interface SseWriter {
   /** Writes `data: <payload>\n\n` now, or after the events before it when the socket is full. */
   event(payload: Uint8Array): void;
+  /** Writes text already framed as events (a dialect's `event: …\ndata: …\n\n`); nothing for ''. */
+  framed(text: string): void;
   /** Writes OpenAI's end-of-stream marker `data: [DONE]` and ends. */
   done(): void;
   /** Ends the response once everything queued is written. */
@@ -59,6 +61,9 @@ export function createSseWriter(out: Writable): SseWriter {
 
   return {
     event: (payload) => write(sseEvent(payload)),
+    framed(text) {
+      if (text !== '') write(Buffer.from(text));
+    },
     done() {
       write(DONE);
       end();

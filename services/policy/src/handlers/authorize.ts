@@ -11,8 +11,13 @@ export interface AuthorizeDeps {
 /** Where each op goes once admitted: listing models needs no cache. */
 const NEXT_STAGE: Record<Op, NonNullable<StageOutcome>> = {
   [Ops.chatCompletions]: { forward: Subjects.cache, stage: StageNames.cache },
+  // Not cached for now: straight to the router.
+  [Ops.embeddings]: { forward: Subjects.route, stage: StageNames.router },
   [Ops.models]: { forward: Subjects.route, stage: StageNames.router },
 };
+
+/** Ops that name a model, which the key must be allowed to use. */
+const MODEL_OPS: ReadonlySet<Op> = new Set([Ops.chatCompletions, Ops.embeddings]);
 
 export type Authorize = (req: StageRequest, op: Op) => StageOutcome;
 
@@ -34,7 +39,7 @@ export function createAuthorize({ config }: AuthorizeDeps): Authorize {
     else h.set(Headers.team, who.team);
     h.set(Headers.allowedModels, who.allowedModels);
 
-    if (op === Ops.chatCompletions) {
+    if (MODEL_OPS.has(op)) {
       const model = getHeader(h, Headers.model);
       if (model === undefined) {
         throw new GatewayError('invalid_request', 'You must provide a model parameter.', { param: 'model' });

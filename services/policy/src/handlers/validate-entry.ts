@@ -8,6 +8,7 @@ import {
   Ops,
   STAGE_OWNED_HEADERS,
   parseChatRequest,
+  parseEmbeddingsRequest,
   parseJsonBody,
   type Op,
 } from '@switchyard/contracts';
@@ -21,6 +22,15 @@ export interface ValidateEntryDeps {
 export type ValidateEntry = (req: StageRequest, op: Op) => void;
 
 const STAGE_OWNED = new Set(STAGE_OWNED_HEADERS);
+
+/** What later stages route on, read from a validated body; ops without a body (models) have none. */
+const BODY_META: Partial<Record<Op, (data: Uint8Array) => { model: string; stream: boolean }>> = {
+  [Ops.chatCompletions]: (data) => {
+    const body = parseChatRequest(parseJsonBody(data));
+    return { model: body.model, stream: body.stream === true };
+  },
+  [Ops.embeddings]: (data) => ({ model: parseEmbeddingsRequest(parseJsonBody(data)).model, stream: false }),
+};
 
 /** Header names are case-sensitive on NATS: a forged `Sy-Key-Id` must go as surely as `sy-key-id`. */
 const callerHeader = (h: MsgHdrs, name: string): string | undefined =>
@@ -53,16 +63,16 @@ export function createValidateEntry({ config }: ValidateEntryDeps): ValidateEntr
       String(resolveDeadline(now, serverTimeoutMs, callerHeader(h, CallerHeaders.timeoutMs))),
     );
 
-    if (op === Ops.chatCompletions) {
-      const body = parseChatRequest(parseJsonBody(req.data));
+    const meta = BODY_META[op]?.(req.data);
+    if (meta !== undefined) {
       // Header values cannot carry line breaks; no real model name has one.
-      if (/[\r\n]/.test(body.model)) {
+      if (/[\r\n]/.test(meta.model)) {
         throw new GatewayError('invalid_request', "Invalid value for 'model': it contains a line break.", {
           param: 'model',
         });
       }
-      h.set(Headers.model, body.model);
-      h.set(Headers.stream, body.stream === true ? 'true' : 'false');
+      h.set(Headers.model, meta.model);
+      h.set(Headers.stream, meta.stream ? 'true' : 'false');
     }
   };
 }

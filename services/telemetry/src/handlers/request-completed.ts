@@ -52,6 +52,7 @@ export function createRequestCompleted({ log, metrics }: RequestCompletedDeps): 
         ttft_ms: e.ttft_ms,
         prompt_tokens: e.usage?.prompt_tokens,
         completion_tokens: e.usage?.completion_tokens,
+        cost_usd: e.cost_usd,
         attempt: e.attempt,
       },
       'request completed',

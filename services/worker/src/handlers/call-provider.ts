@@ -1,5 +1,6 @@
 import { GatewayError, Headers, Ops, isGatewayError, parseJsonBody } from '@switchyard/contracts';
-import { getHeader, type MsgHdrs, type Replier, type StageHandler } from '@switchyard/bus';
+import { getHeader, type MsgHdrs, type Replier, type ReplyResult, type StageHandler } from '@switchyard/bus';
+import { computeCost, type ModelPrice } from '@switchyard/pricing';
 import { abortCauseOf, CallAborted } from '../domain/call-aborted.js';
 import type { InFlight } from '../domain/in-flight.js';
 import { isRecord } from '../providers/is-record.js';
@@ -13,6 +14,8 @@ export interface CallProviderDeps {
   defaultTimeoutMs: number;
   /** Accounts for a request whose caller went away: it gets no frame, but still its completion event. */
   onCancelled(headers: MsgHdrs): void;
+  /** The price of an upstream model of this provider; undefined when unknown (the event then has no cost). */
+  priceOf?(upstreamModel: string): ModelPrice | undefined;
 }
 
 /** setTimeout fires at once past this; a longer deadline is effectively none. */
@@ -28,12 +31,8 @@ export function createCallProvider(deps: CallProviderDeps): StageHandler {
   let untracked = 0;
 
   return async ({ data, headers, reply }) => {
-    const op = getHeader(headers, Headers.op);
-    if (op !== undefined && op !== Ops.chatCompletions) {
-      throw new GatewayError('invalid_request', `Provider ${providerId} does not serve ${op} requests.`, {
-        provider: providerId,
-      });
-    }
+    const op = getHeader(headers, Headers.op) ?? Ops.chatCompletions;
+    const serve = serveOp(adapter, op, providerId);
     const body = parseJsonBody(data) as Record<string, unknown>;
     const streamHeader = getHeader(headers, Headers.stream);
     const options = body['stream_options'];
@@ -41,7 +40,10 @@ export function createCallProvider(deps: CallProviderDeps): StageHandler {
     const call: ProviderCall = {
       providerId,
       upstreamModel: getHeader(headers, Headers.upstreamModel) ?? String(body['model']),
-      stream: streamHeader === undefined ? body['stream'] === true : streamHeader === 'true',
+      // Embeddings are never streamed.
+      stream:
+        op === Ops.chatCompletions &&
+        (streamHeader === undefined ? body['stream'] === true : streamHeader === 'true'),
       includeUsage: isRecord(options) && options['include_usage'] === true,
       body,
       signal: controller.signal,
@@ -58,7 +60,10 @@ export function createCallProvider(deps: CallProviderDeps): StageHandler {
     );
     let failure: unknown;
     try {
-      await adapter.call(call, guard(reply, controller.signal));
+      await serve(
+        call,
+        guard(reply, controller.signal, (result) => withCost(result, call, deps)),
+      );
     } catch (err) {
       failure = err;
     } finally {
@@ -99,19 +104,55 @@ export function createCallProvider(deps: CallProviderDeps): StageHandler {
   };
 }
 
-/** Frames stop the moment the call is aborted: a cancelled caller gets nothing more. */
-function guard(reply: Replier, signal: AbortSignal): ReplySink {
+type Serve = (call: ProviderCall, reply: ReplySink) => Promise<void>;
+
+/** The adapter's method for an op (`sy-op`); 400 for an op this provider does not serve. */
+function serveOp(adapter: ProviderAdapter, op: string, providerId: string): Serve {
+  if (op === Ops.chatCompletions) return (call, reply) => adapter.call(call, reply);
+  if (op === Ops.embeddings) {
+    const embed = adapter.embed?.bind(adapter);
+    if (embed !== undefined) return embed;
+    throw new GatewayError('invalid_request', `Provider ${providerId} does not support embeddings.`, {
+      provider: providerId,
+      param: 'model',
+    });
+  }
+  throw new GatewayError('invalid_request', `Provider ${providerId} does not serve ${op} requests.`, {
+    provider: providerId,
+  });
+}
+
+/**
+ * Frames stop the moment the call is aborted: a cancelled caller gets nothing more. The terminal
+ * frame gets its result completed (the cost of its usage) on the way out.
+ */
+function guard(
+  reply: Replier,
+  signal: AbortSignal,
+  complete: (result: ReplyResult | undefined) => ReplyResult | undefined,
+): ReplySink {
   return {
     chunk(data) {
       if (!signal.aborted) reply.chunk(data);
     },
     done(result) {
-      if (!signal.aborted) reply.done(result);
+      if (!signal.aborted) reply.done(complete(result));
     },
     response(data, result) {
-      if (!signal.aborted) reply.response(data, result);
+      if (!signal.aborted) reply.response(data, complete(result));
     },
   };
+}
+
+/** The cost of the usage the adapter reported, at the upstream model's price; none when either is unknown. */
+function withCost(
+  result: ReplyResult | undefined,
+  call: ProviderCall,
+  deps: Pick<CallProviderDeps, 'priceOf'>,
+): ReplyResult | undefined {
+  if (result?.usage === undefined || result.cost !== undefined) return result;
+  const price = deps.priceOf?.(call.upstreamModel);
+  return price === undefined ? result : { ...result, cost: computeCost(result.usage, price) };
 }
 
 function withProvider(err: unknown, providerId: string): unknown {

@@ -23,6 +23,11 @@ export interface ProviderAdapter {
   /** Answers one call through `reply`; throws a GatewayError when it cannot. */
   call(call: ProviderCall, reply: ReplySink): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Answers one embeddings call (OpenAI's `POST /v1/embeddings` body) with one `response` frame.
+   * A provider without it is answered 400 `invalid_request`.
+   */
+  embed?(call: ProviderCall, reply: ReplySink): Promise<void>;
 }
 
 /** What an HTTP adapter sends upstream: the path under the provider's base URL, headers and body. */
@@ -60,7 +65,7 @@ export type StreamEvent =
 export type StreamTranslator = (event: UpstreamEvent) => readonly StreamEvent[];
 
 /** How an upstream frames its stream; the executor turns each into `UpstreamEvent`s. */
-export type StreamFraming = 'sse';
+export type StreamFraming = 'sse' | 'aws-eventstream' | 'ndjson';
 
 /**
  * The pure half of an HTTP provider: wire-format translation and error mapping. The executor
@@ -79,4 +84,11 @@ export interface HttpProtocol {
   mapError(failure: UpstreamFailure): GatewayError;
   /** A failure to reach the provider at all (refused, reset, DNS); undefined when `err` is not one. */
   mapConnectionError(err: unknown): GatewayError | undefined;
+  /** An embeddings call upstream; a protocol without it serves no embeddings. */
+  toEmbeddingsRequest?(call: ProviderCall): HttpRequestSpec;
+  /** A 2xx embeddings answer as OpenAI's `CreateEmbeddingResponse` bytes, and its usage. */
+  readEmbeddingsResponse?(
+    body: Uint8Array,
+    call: ProviderCall,
+  ): { data: Uint8Array; usage?: UsageSummary | undefined };
 }

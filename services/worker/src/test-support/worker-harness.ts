@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { connectBus, createPresence, type Frame, type NatsConnection } from '@switchyard/bus';
 import { parseConfig } from '@switchyard/config';
-import { Headers, Ops, Subjects, type RequestCompleted } from '@switchyard/contracts';
+import { Headers, Ops, Subjects, type Op, type RequestCompleted } from '@switchyard/contracts';
 import { createLogger } from '@switchyard/log';
 import type { RunningService } from '@switchyard/runtime';
 import { sendRequest, startNats } from '@switchyard/testkit';
@@ -14,6 +14,8 @@ export interface SendOptions {
   /** Deadline, in ms from now. */
   deadlineInMs?: number;
   requestId?: string;
+  /** `sy-op`; default chat completions. */
+  op?: Op;
 }
 
 export interface SentRequest {
@@ -82,7 +84,7 @@ export async function startWorkerHarness(
       const sentAt = Date.now();
       const headers: Record<string, string> = {
         [Headers.requestId]: requestId,
-        [Headers.op]: Ops.chatCompletions,
+        [Headers.op]: opts.op ?? Ops.chatCompletions,
         [Headers.model]: `alias-${opts.upstreamModel}`,
         [Headers.stream]: String(opts.stream ?? false),
         [Headers.receivedAt]: String(sentAt),

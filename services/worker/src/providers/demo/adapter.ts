@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProviderConfig } from '@switchyard/config';
 import type { ProviderAdapter } from '../types.js';
 import { toDemoChunks, toDemoCompletion, type DemoUsage } from './demo-completion.js';
+import { toDemoEmbeddings } from './demo-embeddings.js';
 import { countTokens, demoAnswer, promptTokens, splitIntoDeltas } from './demo-text.js';
 
 export type DemoConfig = Extract<ProviderConfig, { type: 'demo' }>;
@@ -45,6 +46,10 @@ export function createDemoAdapter(_providerId: string, config: DemoConfig): Prov
       reply.chunk(encode(chunks.finish));
       if (chunks.usage) reply.chunk(encode(chunks.usage));
       reply.done({ usage });
+    },
+    async embed(call, reply) {
+      const { answer, usage } = toDemoEmbeddings(call.body, call.upstreamModel);
+      reply.response(encode(answer), { usage });
     },
     close: async () => undefined,
   };

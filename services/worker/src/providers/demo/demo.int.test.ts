@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ops } from '@switchyard/contracts';
 import { expectMatchesOpenAISpec } from '@switchyard/testkit';
 import {
   chatBody,
@@ -77,5 +78,39 @@ describe('demo provider', () => {
       deadlineInMs: 100,
     }).frames;
     expect(frames.at(-1)).toMatchObject({ kind: 'error', status: 504, errorCode: 'timeout' });
+  });
+});
+
+describe('demo provider embeddings', () => {
+  const embed = (body: object) => h.send('demo', body, { upstreamModel: 'demo-embed', op: Ops.embeddings });
+
+  it('answers a list of 8-dimension vectors that OpenAI clients accept, with usage', async () => {
+    const sent = embed({ model: 'alias', input: ['hello world', 'hello world', 'bye'] });
+    const [frame] = await sent.frames;
+    expect([frame!.kind, frame!.status]).toEqual(['response', 200]);
+    const answer = jsonOf(frame!) as { data: { index: number; embedding: number[] }[] };
+    expectMatchesOpenAISpec('CreateEmbeddingResponse', answer);
+    expect(answer).toMatchObject({ object: 'list', model: 'demo-embed', usage: { prompt_tokens: 5 } });
+    expect(answer.data.map((d) => [d.index, d.embedding.length])).toEqual([
+      [0, 8],
+      [1, 8],
+      [2, 8],
+    ]);
+    expect(answer.data[1]!.embedding).toEqual(answer.data[0]!.embedding);
+    expect(answer.data[2]!.embedding).not.toEqual(answer.data[0]!.embedding);
+    const event = await h.eventOf(sent.requestId);
+    expect(event).toMatchObject({
+      op: 'embeddings',
+      status: 200,
+      stream: false,
+      usage: { prompt_tokens: 5 },
+    });
+    expect(event).not.toHaveProperty('cost_usd'); // the demo model has no price
+  });
+
+  it('answers base64 when asked', async () => {
+    const [frame] = await embed({ model: 'alias', input: 'hello', encoding_format: 'base64' }).frames;
+    const answer = jsonOf(frame!) as { data: { embedding: string }[] };
+    expect(Buffer.from(answer.data[0]!.embedding, 'base64')).toHaveLength(8 * 4);
   });
 });

@@ -1,7 +1,13 @@
 import { createHttpAdapter } from '../../executor.js';
 import type { HttpProtocol, ProviderAdapter } from '../types.js';
+import { readOpenAIEmbeddingsUsage } from './embeddings.js';
 import { mapConnectionError, mapOpenAIError } from './errors.js';
-import { toOpenAIRequest, toOpenAITarget, type OpenAICompatibleConfig } from './request.js';
+import {
+  toOpenAIEmbeddingsRequest,
+  toOpenAIRequest,
+  toOpenAITarget,
+  type OpenAICompatibleConfig,
+} from './request.js';
 import { readOpenAIUsage } from './response.js';
 import { readOpenAIStreamEvent } from './stream.js';
 
@@ -15,6 +21,9 @@ export function openAICompatibleProtocol(providerId: string, config: OpenAICompa
     streamTranslator: (call) => (event) => [readOpenAIStreamEvent(event.data, call)],
     mapError: (failure) => mapOpenAIError(providerId, failure),
     mapConnectionError: (err) => mapConnectionError(providerId, err),
+    toEmbeddingsRequest: (call) => toOpenAIEmbeddingsRequest(target, call),
+    // Passed through as they came (floats or base64, as the caller asked), read only for usage.
+    readEmbeddingsResponse: (body) => ({ data: body, usage: readOpenAIEmbeddingsUsage(providerId, body) }),
   };
 }
 

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Headers } from '@switchyard/contracts';
-import { startFakeOpenAI, type FakeOpenAI } from '@switchyard/testkit';
+import { Headers, Ops } from '@switchyard/contracts';
+import {
+  expectMatchesOpenAISpec,
+  fakeEmbedding,
+  startFakeOpenAI,
+  type FakeOpenAI,
+} from '@switchyard/testkit';
 import {
   chatBody,
   closedPort,
@@ -29,6 +34,8 @@ beforeAll(async () => {
       // Credentials in the URL must never reach the caller.
       dead: { type: 'openai-compatible', base_url: `http://user:s3cret@127.0.0.1:${deadPort}/v1` },
     },
+    // A price the built-in table does not have; `slow-*` models stay unpriced.
+    pricing: { 'openai/gpt-4o-custom*': { input: 1, output: 2 } },
   });
 });
 afterAll(async () => {
@@ -76,6 +83,85 @@ describe('openai-compatible worker, whole answers', () => {
       stream: false,
       usage: { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5, cached_tokens: 0 },
     });
+  });
+});
+
+describe('openai-compatible worker, cost', () => {
+  it("prices the usage at the model's list price, for whole answers and streams", async () => {
+    const whole = h.send('openai', chatBody('hello there'), { upstreamModel: 'gpt-4o-mini' });
+    await whole.frames;
+    // 2 prompt tokens × $0.15 + 3 completion tokens × $0.60, per million.
+    expect(await h.eventOf(whole.requestId)).toMatchObject({
+      usage: { prompt_tokens: 2, completion_tokens: 3 },
+      cost_usd: 2.1e-6,
+    });
+
+    const streamed = h.send('openai', chatBody('one two three', { stream: true }), {
+      upstreamModel: 'gpt-4o-2024-08-06',
+      stream: true,
+    });
+    await streamed.frames;
+    // 3 × $2.50 + 4 × $10, per million: a dated snapshot is priced as its model.
+    expect(await h.eventOf(streamed.requestId)).toMatchObject({
+      usage: { prompt_tokens: 3, completion_tokens: 4 },
+      cost_usd: 47.5e-6,
+    });
+  });
+
+  it('prices a model from the config, and leaves the cost out for a model without a price', async () => {
+    const configured = h.send('openai', chatBody('a b c d'), { upstreamModel: 'gpt-4o-custom-1' });
+    await configured.frames;
+    // 4 prompt tokens × $1 + 5 completion tokens ("Echo: a b c d") × $2, per million.
+    expect((await h.eventOf(configured.requestId)).cost_usd).toBe(14e-6);
+
+    const unknown = h.send('openai', chatBody('hi'), { upstreamModel: 'slow-0' });
+    await unknown.frames;
+    const event = await h.eventOf(unknown.requestId);
+    expect(event.usage).toBeDefined();
+    expect(event).not.toHaveProperty('cost_usd');
+  });
+});
+
+describe('openai-compatible worker, embeddings', () => {
+  const embed = (body: object, upstreamModel = 'text-embedding-3-small') =>
+    h.send('openai', body, { upstreamModel, op: Ops.embeddings });
+
+  it('posts to /embeddings with the upstream model, passes the answer through, and prices its usage', async () => {
+    const sent = embed({ model: 'alias', input: ['hello there', 'again'], dimensions: 4, user: 'u-1' });
+    const [frame] = await sent.frames;
+    expect([frame!.kind, frame!.status]).toEqual(['response', 200]);
+    const answer = jsonOf(frame!) as { data: { embedding: number[] }[] };
+    expectMatchesOpenAISpec('CreateEmbeddingResponse', answer);
+    expect(answer.data[0]!.embedding).toEqual(fakeEmbedding('hello there', 4));
+
+    const upstream = fake.requests.at(-1)!;
+    expect(upstream.path).toBe('/v1/embeddings');
+    expect(upstream.headers['authorization']).toBe(`Bearer ${API_KEY}`);
+    expect(upstream.body).toEqual({
+      model: 'text-embedding-3-small',
+      input: ['hello there', 'again'],
+      dimensions: 4,
+      user: 'u-1',
+    });
+    // 3 tokens × $0.02 per million.
+    expect(await h.eventOf(sent.requestId)).toMatchObject({
+      op: 'embeddings',
+      status: 200,
+      usage: { prompt_tokens: 3, completion_tokens: 0, total_tokens: 3 },
+      cost_usd: 6e-8,
+    });
+  });
+
+  it('passes base64 vectors through untouched', async () => {
+    const [frame] = await embed({ model: 'alias', input: 'x', encoding_format: 'base64' }).frames;
+    expect(textOf(frame!)).toContain('"embedding":"');
+  });
+
+  it("maps the upstream's errors as for chat", async () => {
+    const [frame] = await embed({ model: 'alias', input: 'x' }, 'fail-429').frames;
+    expect(frame).toMatchObject({ kind: 'error', status: 429, errorCode: 'rate_limited' });
+    const [missing] = await embed({ model: 'alias', input: 'x' }, 'fail-404').frames;
+    expect(missing).toMatchObject({ kind: 'error', status: 404 });
   });
 });
 

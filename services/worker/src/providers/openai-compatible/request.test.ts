@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderCall } from '../types.js';
-import { toOpenAIBody, toOpenAITarget } from './request.js';
+import { toOpenAIBody, toOpenAIEmbeddingsRequest, toOpenAITarget } from './request.js';
 
 const call = (body: Record<string, unknown>, stream: boolean): ProviderCall => ({
   providerId: 'acme',
@@ -50,6 +50,7 @@ describe('toOpenAITarget', () => {
     expect(target).toEqual({
       origin: 'https://api.groq.com',
       chatPath: '/openai/v1/chat/completions',
+      embeddingsPath: '/openai/v1/embeddings',
       headers: { 'x-title': 't', 'content-type': 'application/json', authorization: 'Bearer k' },
     });
   });
@@ -58,5 +59,21 @@ describe('toOpenAITarget', () => {
     const target = toOpenAITarget({ ...base, base_url: 'http://me:p%40ss@vllm.internal:8000/v1' });
     expect(target.origin).toBe('http://vllm.internal:8000');
     expect(target.headers['authorization']).toBe(`Basic ${Buffer.from('me:p@ss').toString('base64')}`);
+  });
+});
+
+describe('toOpenAIEmbeddingsRequest', () => {
+  it('posts to /embeddings under the base path with the upstream model, other fields untouched', () => {
+    const target = toOpenAITarget({
+      type: 'openai-compatible',
+      base_url: 'http://vllm.internal:8000/v1',
+      headers: {},
+      connections: 4,
+      drop_params: false,
+    });
+    const body = { model: 'alias', input: ['a', 'b'], encoding_format: 'base64', dimensions: 64 };
+    const spec = toOpenAIEmbeddingsRequest(target, call(body, false));
+    expect(spec.path).toBe('/v1/embeddings');
+    expect(JSON.parse(spec.body)).toEqual({ ...body, model: 'llama-3.1-8b' });
   });
 });

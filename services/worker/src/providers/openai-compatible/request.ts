@@ -10,6 +10,8 @@ export interface OpenAITarget {
   origin: string;
   /** `/openai/v1/chat/completions`. */
   chatPath: string;
+  /** `/openai/v1/embeddings`. */
+  embeddingsPath: string;
   headers: Readonly<Record<string, string>>;
 }
 
@@ -25,7 +27,13 @@ export function toOpenAITarget(config: OpenAICompatibleConfig): OpenAITarget {
     const pass = decodeURIComponent(url.password);
     headers['authorization'] = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
   }
-  return { origin: url.origin, chatPath: `${url.pathname.replace(/\/+$/, '')}/chat/completions`, headers };
+  const base = url.pathname.replace(/\/+$/, '');
+  return {
+    origin: url.origin,
+    chatPath: `${base}/chat/completions`,
+    embeddingsPath: `${base}/embeddings`,
+    headers,
+  };
 }
 
 /**
@@ -47,4 +55,11 @@ export const toOpenAIRequest = (target: OpenAITarget, call: ProviderCall): HttpR
   path: target.chatPath,
   headers: target.headers,
   body: JSON.stringify(toOpenAIBody(call)),
+});
+
+/** Embeddings: the caller's body with the router's model; every other field passes through. */
+export const toOpenAIEmbeddingsRequest = (target: OpenAITarget, call: ProviderCall): HttpRequestSpec => ({
+  path: target.embeddingsPath,
+  headers: target.headers,
+  body: JSON.stringify({ ...call.body, model: call.upstreamModel }),
 });

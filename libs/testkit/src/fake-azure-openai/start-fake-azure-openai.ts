@@ -1,0 +1,106 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { once } from '../infra/once.js';
+import type { ServiceHandle } from '../service-handle.js';
+import { readBody, sendJson } from '../fake-openai/http-io.js';
+import { isRecord } from '../fake-openai/message-text.js';
+import { serverError } from '../fake-openai/openai-errors.js';
+import { accessDenied, malformedBody, resourceNotFound } from './azure-errors.js';
+import { handleAzureChat, sendAzureFailure } from './azure-chat.js';
+
+export interface FakeAzureOpenAIOptions {
+  /** When set, requests must carry `api-key: <apiKey>`, else 401. */
+  apiKey?: string;
+  /** Delay before each stream chunk. */
+  chunkDelayMs?: number;
+  /** The model every deployment runs, as Azure names it in answers. */
+  model?: string;
+}
+
+export interface RecordedAzureRequest {
+  method: string;
+  path: string;
+  /** The `api-version` query parameter, or null when absent. */
+  apiVersion: string | null;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON body; the raw text when it was not JSON. */
+  body: unknown;
+}
+
+export interface FakeAzureOpenAI extends ServiceHandle {
+  /** The resource endpoint, as `AzureOpenAI({endpoint})` and our `base_url` take it. */
+  readonly url: string;
+  readonly requests: RecordedAzureRequest[];
+}
+
+const CHAT_PATH = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
+const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
+
+/**
+ * A local Azure OpenAI resource: OpenAI's chat wire format (the OpenAI fake's answers) at
+ * `/openai/deployments/{deployment}/chat/completions?api-version=…` behind an `api-key`, with
+ * Azure's content-filter annotations, errors and prompt-filter stream chunk.
+ */
+export async function startFakeAzureOpenAI(options: FakeAzureOpenAIOptions = {}): Promise<FakeAzureOpenAI> {
+  const requests: RecordedAzureRequest[] = [];
+  let seq = 0;
+  const server = createServer((req, res) => {
+    const n = ++seq;
+    res.setHeader('apim-request-id', `fake-apim-${n}`);
+    handle(req, res, n).catch(() => {
+      if (!res.headersSent && !res.destroyed) sendJson(res, 500, serverError());
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, n: number): Promise<void> {
+    const aborter = new AbortController();
+    res.once('close', () => aborter.abort());
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const apiVersion = url.searchParams.get('api-version');
+    const raw = await readBody(req);
+    let body: unknown = raw;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      // kept as text
+    }
+    requests.push({ method: req.method ?? '', path: url.pathname, apiVersion, headers: req.headers, body });
+
+    if (options.apiKey !== undefined && req.headers['api-key'] !== options.apiKey) {
+      return sendAzureFailure(res, accessDenied());
+    }
+    const deployment = CHAT_PATH.exec(url.pathname)?.[1];
+    if (req.method !== 'POST' || deployment === undefined || !apiVersion || !API_VERSION.test(apiVersion)) {
+      return sendAzureFailure(res, resourceNotFound());
+    }
+    if (!isRecord(body) || !Array.isArray(body.messages)) return sendAzureFailure(res, malformedBody());
+    const meta = {
+      id: `chatcmpl-fakeazure${String(n).padStart(6, '0')}`,
+      created: Math.floor(Date.now() / 1000),
+      model: options.model ?? 'gpt-4o-2024-08-06',
+    };
+    return handleAzureChat(body, {
+      res,
+      signal: aborter.signal,
+      chunkDelayMs: options.chunkDelayMs ?? 0,
+      deployment: decodeURIComponent(deployment),
+      meta,
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const stop = once(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
+  return { url: `http://127.0.0.1:${port}`, requests, stop };
+}

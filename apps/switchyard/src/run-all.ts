@@ -1,6 +1,7 @@
 import { connectBus, createPresence, onShutdownSignal, redactUrl } from '@switchyard/bus';
 import { loadConfig, type Env } from '@switchyard/config';
 import type { Logger } from '@switchyard/log';
+import { startOtel } from '@switchyard/otel';
 import type { RunningService } from '@switchyard/runtime';
 import { generateDevKey, startBanner } from './dev-key.js';
 import { natsSearchDirs, startLocalNats, type LocalNats } from './local-nats.js';
@@ -12,6 +13,8 @@ import { SERVICES } from './services.js';
  * then each stage finishes what it holds.
  */
 export async function runAll(env: Env, log: Logger, print: (text: string) => void): Promise<void> {
+  // Traces are exported only when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise the SDK stays off.
+  const otel = startOtel({ serviceName: 'switchyard', env });
   let config = loadConfig(env);
   const generated = config.master_key === undefined;
   if (generated) config = { ...config, master_key: generateDevKey() };
@@ -41,6 +44,7 @@ export async function runAll(env: Env, log: Logger, print: (text: string) => voi
     await presence.stop();
     await nc.drain();
     await localNats?.stop();
+    await otel.stop();
     log.info('stopped');
   });
 }

@@ -26,5 +26,6 @@ export {
 export { decodeFrame, type Frame } from './frame.js';
 export { createReplyInbox, type ReplyInbox, type FrameHandler } from './reply-inbox.js';
 export { newTraceparent, isValidTraceparent, traceIdOf } from './trace.js';
+export { startUpstreamSpan, recordUsage, endUpstreamSpan } from './tracing.js';
 export { onShutdownSignal, type ShutdownOptions } from './signals.js';
 export { headers as natsHeaders, type Msg, type MsgHdrs } from '@nats-io/transport-node';

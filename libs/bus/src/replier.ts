@@ -8,6 +8,7 @@ import {
   type RequestCompleted,
 } from '@switchyard/contracts';
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import { traceIdOf } from './trace.js';
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
@@ -72,6 +73,7 @@ export function completedEvent(
     usage: outcome.usage,
     cost_usd: outcome.cost,
     ttft_ms: outcome.ttftMs,
+    trace_id: traceIdOf(header(request, Headers.traceparent)),
   };
   for (const [k, v] of Object.entries(optional))
     if (v !== undefined) (event as Record<string, unknown>)[k] = v;

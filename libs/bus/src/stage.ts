@@ -9,6 +9,7 @@ import {
 import type { BusLogger } from './connect.js';
 import type { Presence } from './presence.js';
 import { createReplier, type Replier } from './replier.js';
+import { endSpan, injectSpan, startStageSpan, withStageSpan, type StageSpan } from './tracing.js';
 
 export interface StageRequest {
   subject: string;
@@ -54,7 +55,8 @@ export const getHeader = (h: MsgHdrs, name: string): string | undefined => {
 /**
  * Consumes subjects in a queue group and runs a handler per message. The helper does, once for
  * every stage: the deadline check, replying with an OpenAI-shaped error when the handler throws,
- * forwarding with the requester's reply subject kept, and a fast 503 when the next stage is down.
+ * forwarding with the requester's reply subject kept, a fast 503 when the next stage is down, and
+ * a span per message (CONSUMER, child of the message's `traceparent`, injected into the forward).
  */
 export async function startStage(options: StageOptions): Promise<Stage> {
   const { nc, presence, name, queue, log, prepare, handle } = options;
@@ -62,19 +64,27 @@ export async function startStage(options: StageOptions): Promise<Stage> {
   /** Resolvers of every pending stop(), released when the last in-flight handler settles. */
   const idle = new Set<() => void>();
 
-  const settle = (req: StageRequest, msg: Msg, outcome: StageOutcome): void => {
-    if (outcome === undefined || req.reply.finished) return;
-    if (!presence.isAlive(outcome.stage)) {
-      req.reply.error(new GatewayError('unavailable', `No ${outcome.stage} service is running.`));
+  const settle = (req: StageRequest, msg: Msg, outcome: StageOutcome, span: StageSpan): void => {
+    if (outcome === undefined || req.reply.finished) {
+      endSpan(span.span);
       return;
     }
+    if (!presence.isAlive(outcome.stage)) {
+      const err = new GatewayError('unavailable', `No ${outcome.stage} service is running.`);
+      req.reply.error(err);
+      endSpan(span.span, err);
+      return;
+    }
+    injectSpan(span, req.headers);
     nc.publish(outcome.forward, msg.data, { reply: msg.reply, headers: req.headers });
+    endSpan(span.span);
   };
 
-  const fail = (req: StageRequest, err: unknown): void => {
+  const fail = (req: StageRequest, err: unknown, span?: StageSpan): void => {
     const gatewayError = toGatewayError(err);
     if (gatewayError.code === 'internal') log.error({ err, stage: name }, 'stage handler failed');
     req.reply.error(gatewayError);
+    if (span) endSpan(span.span, gatewayError);
   };
 
   const onMessage = (msg: Msg): void => {
@@ -93,27 +103,28 @@ export async function startStage(options: StageOptions): Promise<Stage> {
         return;
       }
     }
+    const span = startStageSpan(name, msg.subject, headers);
     const deadline = Number(headers.get(Headers.deadline));
     if (deadline > 0 && Date.now() >= deadline) {
-      req.reply.error(new GatewayError('timeout', 'The request timed out before it could be processed.'));
+      fail(req, new GatewayError('timeout', 'The request timed out before it could be processed.'), span);
       return;
     }
     let outcome: StageOutcome | Promise<StageOutcome>;
     try {
-      outcome = handle(req);
+      outcome = withStageSpan(span, () => handle(req));
     } catch (err) {
-      fail(req, err);
+      fail(req, err, span);
       return;
     }
     if (!(outcome instanceof Promise)) {
-      settle(req, msg, outcome);
+      settle(req, msg, outcome, span);
       return;
     }
     inFlight++;
     outcome
       .then(
-        (o) => settle(req, msg, o),
-        (err: unknown) => fail(req, err),
+        (o) => settle(req, msg, o, span),
+        (err: unknown) => fail(req, err, span),
       )
       .finally(() => {
         if (--inFlight === 0) {

@@ -7,5 +7,9 @@ export {
   ProviderConfig,
   ModelConfig,
   DeploymentConfig,
+  deploymentIdOf,
+  aliasOf,
+  RoutingStrategy,
+  RouterConfig,
   ModelPriceConfig,
 } from './schema.js';

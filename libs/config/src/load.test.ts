@@ -78,7 +78,11 @@ describe('loadConfig with the built-in defaults', () => {
       body_limit_bytes: 8 * 1024 * 1024,
       request_timeout_ms: 600_000,
     });
-    expect(config.telemetry).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(config.telemetry).toEqual({
+      host: '127.0.0.1',
+      port: 9464,
+      request_log: { enabled: true, max_age_hours: 168, max_bytes: 1024 * 1024 * 1024 },
+    });
   });
 
   it('adds the openai provider and the openai/* alias when OPENAI_API_KEY is set', () => {
@@ -222,7 +226,7 @@ describe('environment overrides', () => {
 
   it('TELEMETRY_PORT overrides the telemetry port, keeping its host', () => {
     const env = configFile('telemetry:\n  host: 0.0.0.0\n  port: 1000\n', { TELEMETRY_PORT: '9999' });
-    expect(loadConfig(env).telemetry).toEqual({ host: '0.0.0.0', port: 9999 });
+    expect(loadConfig(env).telemetry).toMatchObject({ host: '0.0.0.0', port: 9999 });
     expect(loadConfig({ TELEMETRY_PORT: '9100' }).telemetry.port).toBe(9100);
   });
 

@@ -132,11 +132,41 @@ export const DeploymentConfig = z.strictObject({
   /** The provider's model name; for a `prefix/*` alias, defaults to what follows the prefix. */
   model: z.string().min(1).optional(),
   id: z.string().optional(),
+  /**
+   * Upstream calls to this deployment in flight at once, per worker process; more wait for a
+   * slot until their deadline. Protects a self-hosted server (vLLM, Ollama) from a burst.
+   */
+  max_concurrency: z.int().min(1).optional(),
+  /** Share of traffic under the `weighted` strategy, relative to the others; default 1. */
+  weight: z.number().positive().optional(),
+  /** Order under the `priority` strategy: lower first; default 0; ties keep the listed order. */
+  priority: z.int().optional(),
 });
 export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
 
+/** How logs, metrics and headers name a deployment: its `id`, else `provider/model`. */
+export const deploymentIdOf = (d: DeploymentConfig, upstreamModel: string): string =>
+  d.id ?? `${d.provider}/${upstreamModel}`;
+
+/** How the router picks among an alias's deployments; see docs/routing.md. */
+export const RoutingStrategy = z.enum([
+  'priority',
+  'weighted',
+  'round-robin',
+  'least-busy',
+  'least-latency',
+  'lowest-cost',
+]);
+export type RoutingStrategy = z.infer<typeof RoutingStrategy>;
+
 export const ModelConfig = z.strictObject({
   deployments: z.array(DeploymentConfig).min(1),
+  /** Default `priority`. */
+  strategy: RoutingStrategy.optional(),
+  /** Aliases tried in order once every deployment of this one failed with a retryable error. */
+  fallbacks: z.array(z.string().min(1)).optional(),
+  /** The alias tried when a deployment answers that the prompt is too long for its context window. */
+  context_window_fallback: z.string().min(1).optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 
@@ -153,9 +183,54 @@ export const ModelPriceConfig = z.strictObject({
 });
 export type ModelPriceConfig = z.infer<typeof ModelPriceConfig>;
 
+export const CooldownConfig = z.strictObject({
+  /** Failures of one deployment within `window_ms` that take it out of rotation. */
+  failures: z.int().min(1).default(3),
+  window_ms: z.int().min(1).default(60_000),
+  /** How long it stays out; then one request probes it (half-open). */
+  duration_ms: z.int().min(1).default(30_000),
+});
+
+export const RouterConfig = z.strictObject({
+  /** Attempts per request across deployments and fallbacks, the first included. */
+  max_attempts: z.int().min(1).default(3),
+  cooldown: CooldownConfig.default(CooldownConfig.parse({})),
+});
+export type RouterConfig = z.infer<typeof RouterConfig>;
+
+/**
+ * The alias a model name resolves to: the name itself when it is an alias, else the longest
+ * `prefix/*` alias it falls under; undefined when none.
+ */
+export function aliasOf(models: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  if (Object.hasOwn(models, name)) return name;
+  let best: string | undefined;
+  for (const alias of Object.keys(models)) {
+    const prefix = alias.slice(0, -1);
+    const longer = best === undefined || alias.length > best.length;
+    if (alias.endsWith('/*') && name.length > prefix.length && name.startsWith(prefix) && longer)
+      best = alias;
+  }
+  return best;
+}
+
+/** The request log: one record per request in the `SWITCHYARD_REQUESTS` JetStream stream. */
+export const RequestLogConfig = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Records older than this are dropped by the server. */
+  max_age_hours: z.number().positive().default(168),
+  /** The stream never holds more than this; the oldest records go first. */
+  max_bytes: z
+    .int()
+    .min(1024 * 1024)
+    .default(1024 * 1024 * 1024),
+});
+export type RequestLogConfig = z.infer<typeof RequestLogConfig>;
+
 export const TelemetryConfig = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.int().min(0).max(65535).default(9464),
+  request_log: RequestLogConfig.default(RequestLogConfig.parse({})),
 });
 
 export const SwitchyardConfig = z
@@ -173,6 +248,7 @@ export const SwitchyardConfig = z
      * or a bare model, each possibly a glob (`gpt-4o*`, `vllm/*`).
      */
     pricing: z.record(z.string().min(1), ModelPriceConfig).default({}),
+    router: RouterConfig.default(RouterConfig.parse({})),
   })
   .superRefine((config, ctx) => {
     for (const [alias, model] of Object.entries(config.models)) {
@@ -184,6 +260,13 @@ export const SwitchyardConfig = z
             message: `unknown provider "${d.provider}"`,
           });
         }
+        if (d.max_concurrency !== undefined && d.model === undefined && d.id === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['models', alias, 'deployments', i, 'max_concurrency'],
+            message: 'give the deployment an id: a limit needs one name for every model the prefix matches',
+          });
+        }
         if (d.model === undefined && !alias.endsWith('/*')) {
           ctx.addIssue({
             code: 'custom',
@@ -193,6 +276,7 @@ export const SwitchyardConfig = z
         }
       });
     }
+    checkFallbacks(config.models, ctx);
     const ids = new Set<string>();
     config.keys.forEach((k, i) => {
       if (ids.has(k.id))
@@ -201,3 +285,43 @@ export const SwitchyardConfig = z
     });
   });
 export type SwitchyardConfig = z.infer<typeof SwitchyardConfig>;
+
+/** Every fallback names a model some alias serves, and no alias falls back to itself, directly or not. */
+function checkFallbacks(models: Record<string, ModelConfig>, ctx: z.RefinementCtx): void {
+  const edges = new Map<string, string[]>();
+  for (const [alias, model] of Object.entries(models)) {
+    const targets: string[] = [];
+    const check = (name: string, path: (string | number)[]): void => {
+      const target = aliasOf(models, name);
+      if (target === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', alias, ...path],
+          message: `unknown model "${name}"`,
+        });
+      } else targets.push(target);
+    };
+    model.fallbacks?.forEach((name, i) => check(name, ['fallbacks', i]));
+    if (model.context_window_fallback !== undefined)
+      check(model.context_window_fallback, ['context_window_fallback']);
+    edges.set(alias, targets);
+  }
+  // Depth-first search for a cycle; each alias reports at most one.
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (alias: string, trail: string[]): void => {
+    if (state.get(alias) === 'done') return;
+    if (state.get(alias) === 'visiting') {
+      const cycle = [...trail.slice(trail.indexOf(alias)), alias];
+      ctx.addIssue({
+        code: 'custom',
+        path: ['models', cycle[0]!, 'fallbacks'],
+        message: `fallbacks form a cycle: ${cycle.join(' → ')}`,
+      });
+      return;
+    }
+    state.set(alias, 'visiting');
+    for (const next of edges.get(alias) ?? []) visit(next, [...trail, alias]);
+    state.set(alias, 'done');
+  };
+  for (const alias of edges.keys()) visit(alias, []);
+}

@@ -40,5 +40,44 @@ export const RequestCompleted = z.object({
   /** What the usage cost at the model's list (or configured) price; absent when the price is unknown. */
   cost_usd: z.number().min(0).optional(),
   attempt: z.int().min(1).optional(),
+  /** W3C trace id of the request (from its `traceparent`), to find its trace from a log line. */
+  trace_id: z.string().optional(),
 });
 export type RequestCompleted = z.infer<typeof RequestCompleted>;
+
+/**
+ * Emitted by the router each time it sends a request to a deployment. Every router replica
+ * counts in-flight requests per deployment from these (least-busy) and sees half-open probes.
+ */
+export const AttemptStarted = z.object({
+  request_id: z.string(),
+  /** The alias whose deployment was picked. */
+  model: z.string(),
+  provider: z.string(),
+  deployment: z.string(),
+  attempt: z.int().min(1),
+  /** Epoch milliseconds. */
+  at: z.number(),
+  /** The request's deadline, epoch milliseconds: an attempt never heard of again is dropped then. */
+  deadline: z.number().optional(),
+});
+export type AttemptStarted = z.infer<typeof AttemptStarted>;
+
+/**
+ * Emitted by a worker whose attempt failed before the first byte and which sent the request back
+ * to the router for another. The request's final answer still has its one `request.completed`.
+ */
+export const AttemptFailed = z.object({
+  request_id: z.string(),
+  model: z.string().optional(),
+  provider: z.string(),
+  deployment: z.string(),
+  /** HTTP status of the failure. */
+  status: z.int(),
+  error_code: z.string(),
+  /** OpenAI's finer code, when the failure had one (e.g. `context_length_exceeded`). */
+  openai_code: z.string().optional(),
+  retry_after_ms: z.number().min(0).optional(),
+  attempt: z.int().min(1),
+});
+export type AttemptFailed = z.infer<typeof AttemptFailed>;

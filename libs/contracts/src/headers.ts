@@ -28,6 +28,20 @@ export const Headers = {
   deployment: 'sy-deployment',
   upstreamModel: 'sy-upstream-model',
   attempt: 'sy-attempt',
+  /** How many attempts (deployments tried, fallbacks included) the request may make in all. */
+  maxAttempts: 'sy-max-attempts',
+  /** The alias whose deployment was picked: the caller's, or a fallback of it. */
+  routeAlias: 'sy-route-alias',
+  /** The alias whose fallback chain is being walked, when not the caller's (a context-window fallback). */
+  routeRoot: 'sy-route-root',
+
+  // Set by a worker that sends a failed attempt back to the router.
+  /** Comma-separated deployment ids that failed this request already: not tried again. */
+  excludedDeployments: 'sy-excluded-deployments',
+  /** HTTP status, code and OpenAI-shaped JSON body of the failed attempt, answered when nothing is left. */
+  lastErrorStatus: 'sy-last-error-status',
+  lastErrorCode: 'sy-last-error-code',
+  lastErrorBody: 'sy-last-error-body',
 
   // Reply frames.
   frame: 'sy-frame',
@@ -35,6 +49,7 @@ export const Headers = {
   /** HTTP status of an error or response frame. */
   status: 'sy-status',
   errorCode: 'sy-error-code',
+  /** On an error frame, and on a request a worker sent back for another attempt. */
   retryAfterMs: 'sy-retry-after-ms',
 } as const;
 export type HeaderName = (typeof Headers)[keyof typeof Headers];

@@ -6,4 +6,5 @@ export * from './embeddings.js';
 export * from './validate.js';
 export * from './frames.js';
 export * from './events.js';
+export * from './request-log.js';
 export * from './glob.js';

@@ -33,8 +33,22 @@ export const Subjects = {
   events: {
     all: `${V}.events.>`,
     requestCompleted: `${V}.events.request.completed`,
+    /** The router sent one attempt of a request to a deployment (load and half-open probes). */
+    attemptStarted: `${V}.events.attempt.started`,
+    /** A worker sent a failed attempt back to the router for another (deployment health). */
+    attemptFailed: `${V}.events.attempt.failed`,
+  },
+  /** Request records, one per request, written by telemetry to the `SWITCHYARD_REQUESTS` stream. */
+  requestLog: `${V}.log.requests`,
+  /** Operator request/reply APIs, answered by the service that holds the data. */
+  admin: {
+    /** Body: `RequestLogQuery` JSON; reply: `RequestLogPage` JSON or an OpenAI-shaped error. */
+    requestsQuery: `${V}.admin.requests.query`,
   },
 } as const;
+
+/** The JetStream stream holding the request log (`Subjects.requestLog`), with bounded retention. */
+export const REQUEST_LOG_STREAM = 'SWITCHYARD_REQUESTS';
 
 /** Queue groups: one per service; workers one per provider so each provider scales alone. */
 export const QueueGroups = {

@@ -1,6 +1,7 @@
 import { connectBus, createPresence, onShutdownSignal, redactUrl } from '@switchyard/bus';
 import { loadConfig, type Env } from '@switchyard/config';
 import { createLogger } from '@switchyard/log';
+import { startOtel } from '@switchyard/otel';
 import type { StartService } from './deps.js';
 
 export interface RunServiceOptions {
@@ -11,8 +12,8 @@ export interface RunServiceOptions {
 }
 
 /**
- * The body of every service's `main.ts`: config → logger → bus → start, then a graceful stop on
- * SIGTERM/SIGINT (stop taking work, finish in-flight, drain the connection).
+ * The body of every service's `main.ts`: config → logger → otel → bus → start, then a graceful
+ * stop on SIGTERM/SIGINT (stop taking work, finish in-flight, drain the connection, flush spans).
  */
 export async function runService({ name, env, start }: RunServiceOptions): Promise<void> {
   const log = createLogger({
@@ -20,6 +21,8 @@ export async function runService({ name, env, start }: RunServiceOptions): Promi
     level: env['LOG_LEVEL'] ?? 'info',
     pretty: Boolean(process.stdout.isTTY),
   });
+  // Traces are exported only when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise the SDK stays off.
+  const otel = startOtel({ serviceName: `switchyard-${name}`, env });
   try {
     const config = loadConfig(env);
     const url = env['NATS_URL'];
@@ -34,10 +37,12 @@ export async function runService({ name, env, start }: RunServiceOptions): Promi
       await service.stop();
       await presence.stop();
       await nc.drain();
+      await otel.stop();
       log.info(`${name} stopped`);
     });
   } catch (err) {
     log.fatal({ err }, `${name} failed to start`);
     process.exitCode = 1;
+    await otel.stop();
   }
 }

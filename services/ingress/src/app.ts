@@ -8,6 +8,7 @@ import { watchConnection } from './connection-state.js';
 import type { IngressContext } from './context.js';
 import { createErrorHandler, createNotFoundHandler } from './error-handler.js';
 import { toHttpError } from './http-error.js';
+import { adminRequestsRoutes } from './routes/admin-requests.js';
 import { chatCompletionsRoutes } from './routes/chat-completions.js';
 import { embeddingsRoutes } from './routes/embeddings.js';
 import { healthRoutes } from './routes/health.js';
@@ -84,5 +85,6 @@ export function buildApp(deps: ServiceDeps): FastifyInstance {
   app.register(chatCompletionsRoutes, ctx);
   app.register(embeddingsRoutes, ctx);
   app.register(messagesRoutes, ctx);
+  app.register(adminRequestsRoutes, ctx);
   return app;
 }

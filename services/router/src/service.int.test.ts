@@ -88,6 +88,35 @@ describe('router', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('sends a request a worker sent back to a deployment it has not tried', async () => {
+    const retried = {
+      ...chat('gpt-4o'),
+      [Headers.attempt]: '2',
+      [Headers.excludedDeployments]: 'openai/gpt-4o-2024-08-06',
+      [Headers.lastErrorCode]: 'upstream_error',
+      [Headers.lastErrorStatus]: '502',
+      [Headers.lastErrorBody]: JSON.stringify({
+        error: { message: 'Bad gateway.', type: 'server_error', param: null, code: 'upstream_error' },
+      }),
+    };
+    await send({ ...retried, [Headers.excludedDeployments]: 'some/other' });
+    expect(h.received[0]!.headers).toMatchObject({
+      [Headers.deployment]: 'openai/gpt-4o-2024-08-06',
+      [Headers.attempt]: '2',
+      [Headers.maxAttempts]: '3',
+      [Headers.routeAlias]: 'gpt-4o',
+    });
+
+    // Nothing left, and no time to retry the one that failed: its error is the answer.
+    h.received.length = 0;
+    const frame = await send({ ...retried, [Headers.deadline]: String(Date.now() + 80) });
+    expect(h.received).toHaveLength(0);
+    expect(frame.status).toBe(502);
+    expect(json(frame)).toEqual({
+      error: { message: 'Bad gateway.', type: 'server_error', param: null, code: 'upstream_error' },
+    });
+  });
+
   it('answers 404 in the OpenAI shape for an unknown model', async () => {
     const frame = await send(chat('gpt-5-ultra'));
     expect(frame.status).toBe(404);

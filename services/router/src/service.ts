@@ -1,32 +1,89 @@
 import { getHeader, startStage, type StageHandler } from '@switchyard/bus';
 import {
+  AttemptFailed,
+  AttemptStarted,
   GatewayError,
   Headers,
   Ops,
   QueueGroups,
+  RequestCompleted,
   StageNames,
   Subjects,
   isOp,
   type Op,
 } from '@switchyard/contracts';
+import { createPriceBook } from '@switchyard/pricing';
 import type { RunningService, ServiceDeps } from '@switchyard/runtime';
+import { createDeploymentStats } from './domain/deployment-stats.js';
+import { createHealth } from './domain/health.js';
+import { createRouteTable } from './domain/resolve-route.js';
 import { createListModels } from './handlers/list-models.js';
-import { createRouteChat } from './handlers/route-chat.js';
+import { createRouteModel } from './handlers/route-model.js';
+import { createLearnFromEvents } from './handlers/learn-from-events.js';
 
-/** The route stage: model alias → deployment → that provider's workers. */
+/** Attempts whose events never came are forgotten this often. */
+const SWEEP_MS = 5_000;
+
+/**
+ * The route stage: model alias → deployment → that provider's workers. Health and load come
+ * from events every replica hears (no queue group), so all replicas agree on them.
+ */
 export async function startRouter(deps: ServiceDeps): Promise<RunningService> {
-  const { nc, presence, log } = deps;
+  const { nc, presence, log, config } = deps;
   const createdSec = Math.floor(Date.now() / 1000);
+  const { cooldown } = config.router;
+  const health = createHealth({
+    failures: cooldown.failures,
+    windowMs: cooldown.window_ms,
+    durationMs: cooldown.duration_ms,
+  });
+  const stats = createDeploymentStats();
+  const prices = createPriceBook(config.pricing);
+
+  const learn = createLearnFromEvents({ health, stats });
+  /** Every replica hears every event (no queue group): that is how they agree. */
+  const listen = <T>(subject: string, schema: EventSchema<T>, handle: (event: T) => void) =>
+    nc.subscribe(subject, {
+      callback: (err, msg) => {
+        if (err) return void log.error({ err, subject }, 'event subscription error');
+        const parsed = schema.safeParse(safeJson(msg.data));
+        if (parsed.success) handle(parsed.data);
+        else log.warn({ subject }, 'ignored a malformed event');
+      },
+    });
+  const subs = [
+    listen(Subjects.events.attemptStarted, AttemptStarted, learn.attemptStarted),
+    listen(Subjects.events.attemptFailed, AttemptFailed, learn.attemptFailed),
+    listen(Subjects.events.requestCompleted, RequestCompleted, learn.requestCompleted),
+  ];
+  const sweeper = setInterval(() => stats.sweep(Date.now()), SWEEP_MS);
+  sweeper.unref();
 
   // One subject carries every op; `sy-op` says which handler answers.
   // Every op that names a model is routed alike: alias → deployment → provider.
-  const routeModel = createRouteChat(deps);
+  const stopping = new AbortController();
+  const routeModel = createRouteModel({
+    stopping: stopping.signal,
+    table: createRouteTable(config.models),
+    router: config.router,
+    health,
+    stats,
+    providerAlive: (provider) => presence.isAlive(StageNames.provider(provider)),
+    priceOf: (c) => {
+      const type = config.providers[c.provider]?.type;
+      return type === undefined ? undefined : prices.priceFor(type, c.provider, c.upstreamModel);
+    },
+    publishStarted: (event) => {
+      if (!nc.isClosed()) nc.publish(Subjects.events.attemptStarted, JSON.stringify(event));
+    },
+  });
   const byOp: Record<Op, StageHandler> = {
     [Ops.chatCompletions]: routeModel,
     [Ops.embeddings]: routeModel,
     [Ops.models]: createListModels({ ...deps, createdSec }),
   };
 
+  await nc.flush();
   const stage = await startStage({
     nc,
     presence,
@@ -41,5 +98,27 @@ export async function startRouter(deps: ServiceDeps): Promise<RunningService> {
     },
   });
 
-  return { stop: () => stage.stop() };
+  return {
+    async stop() {
+      stopping.abort();
+      await stage.stop();
+      clearInterval(sweeper);
+      for (const sub of subs) sub.unsubscribe();
+    },
+  };
+}
+
+/** What the router needs of an event's zod schema. */
+interface EventSchema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false };
+}
+
+const decoder = new TextDecoder();
+
+function safeJson(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(decoder.decode(data));
+  } catch {
+    return undefined;
+  }
 }

@@ -13,6 +13,8 @@ export interface RequestMetrics {
   /** Our own registry, not prom-client's global one: two services in one process must not clash. */
   registry: Registry;
   observe(event: RequestCompleted): void;
+  /** Counts a request record the request log could not write. */
+  requestLogDropped(reason: 'backlog' | 'error'): void;
 }
 
 /** Prometheus metrics of completed requests, plus the process's own (CPU, memory, event loop). */
@@ -42,10 +44,12 @@ export function createRequestMetrics(models: Readonly<Record<string, ModelConfig
     buckets: LATENCY_BUCKETS_S,
     registers,
   });
-  // OpenTelemetry GenAI `gen_ai.client.token.usage`, named as Prometheus translates it.
+  // OpenTelemetry GenAI `gen_ai.client.token.usage`, named as Prometheus translates it. `input`
+  // counts every prompt token; `cached` (read from the provider's prompt cache) and
+  // `cache_creation` (written to it) are the parts of `input` billed differently.
   const tokens = new Counter({
     name: 'gen_ai_client_token_usage_total',
-    help: 'Tokens used, by model alias and type (input or output).',
+    help: 'Tokens used, by model alias and type (input, output, cached, cache_creation).',
     labelNames: ['model', 'type'] as const,
     registers,
   });
@@ -57,8 +61,16 @@ export function createRequestMetrics(models: Readonly<Record<string, ModelConfig
     registers,
   });
 
+  const requestLogDropped = new Counter({
+    name: 'switchyard_request_log_dropped_total',
+    help: 'Request records the request log could not write, by reason (backlog, error).',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+
   return {
     registry,
+    requestLogDropped: (reason) => requestLogDropped.inc({ reason }),
     observe(event) {
       const model = modelLabel(event.model, event.status);
       const status = String(event.status);
@@ -69,6 +81,10 @@ export function createRequestMetrics(models: Readonly<Record<string, ModelConfig
       if (event.usage !== undefined) {
         tokens.inc({ model, type: 'input' }, event.usage.prompt_tokens);
         tokens.inc({ model, type: 'output' }, event.usage.completion_tokens);
+        if (event.usage.cached_tokens !== undefined)
+          tokens.inc({ model, type: 'cached' }, event.usage.cached_tokens);
+        if (event.usage.cache_creation_tokens !== undefined)
+          tokens.inc({ model, type: 'cache_creation' }, event.usage.cache_creation_tokens);
       }
       if (event.cost_usd !== undefined) {
         cost.inc({ model, provider: event.provider ?? NO_PROVIDER }, event.cost_usd);

@@ -1,7 +1,14 @@
 import { Writable } from 'node:stream';
 import { connectBus, createPresence, type NatsConnection, type Presence } from '@switchyard/bus';
 import { parseConfig } from '@switchyard/config';
-import { Subjects, type RequestCompleted } from '@switchyard/contracts';
+import {
+  Headers,
+  REQUEST_LOG_STREAM,
+  Subjects,
+  type RequestCompleted,
+  type RequestLogPage,
+} from '@switchyard/contracts';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { startNats } from '@switchyard/testkit';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -213,6 +220,79 @@ describe('telemetry', () => {
     expect(text).not.toContain('two hundred');
     expect(lines.filter((l) => l['level'] === 40 && /dropped/.test(String(l['msg'])))).toHaveLength(2);
     expect((await fetch(`${telemetry.url}/healthz`)).status).toBe(200);
+  });
+
+  it('counts cached and cache-creation tokens as types of their own', async () => {
+    publish(
+      event({
+        request_id: 'cached-1',
+        model: 'openai/gpt-4o-mini',
+        usage: {
+          prompt_tokens: 100,
+          completion_tokens: 7,
+          total_tokens: 107,
+          cached_tokens: 60,
+          cache_creation_tokens: 30,
+        },
+      }),
+    );
+    const model = 'openai/gpt-4o-mini';
+    const text = await scrapeUntil(
+      (t) => sample(t, 'gen_ai_client_token_usage_total', { model, type: 'cached' }) === 60,
+    );
+    expect(sample(text, 'gen_ai_client_token_usage_total', { model, type: 'cache_creation' })).toBe(30);
+  });
+
+  it('keeps a record of every request in a bounded JetStream stream, queryable over NATS', async () => {
+    const since = Date.now();
+    publish(event({ request_id: 'log-1', key_id: 'app', team: 'search', trace_id: 'a'.repeat(32) }));
+    publish(event({ request_id: 'log-2', key_id: 'batch', status: 429, error_code: 'rate_limited' }));
+    publish(event({ request_id: 'log-3', key_id: 'app', attempt: 2 }));
+
+    const query = async (q: Record<string, unknown>) => {
+      const answer = await nc.request(Subjects.admin.requestsQuery, JSON.stringify(q), { timeout: 5_000 });
+      return { status: answer.headers?.get(Headers.status), body: answer.json<RequestLogPage>() };
+    };
+    let page: RequestLogPage | undefined;
+    for (let i = 0; i < 100 && (page?.data.length ?? 0) < 3; i++) {
+      page = (await query({ since })).body;
+      if (page.data.length < 3) await new Promise((r) => setTimeout(r, 30));
+    }
+    expect(page!.data.map((r) => r.request_id)).toEqual(['log-3', 'log-2', 'log-1']);
+    expect(page!.data[2]).toMatchObject({ key_id: 'app', team: 'search', trace_id: 'a'.repeat(32) });
+    expect(page!.data[0]).toMatchObject({ attempts: 2 });
+    expect((await query({ since, key_id: 'app' })).body.data.map((r) => r.request_id)).toEqual([
+      'log-3',
+      'log-1',
+    ]);
+    expect((await query({ since, status: '4xx' })).body.data.map((r) => r.request_id)).toEqual(['log-2']);
+
+    const bad = await query({ status: 'teapot' });
+    expect(bad.status).toBe('400');
+    expect(bad.body).toMatchObject({ error: { type: 'invalid_request_error', param: 'status' } });
+
+    const jsm = await jetstreamManager(nc);
+    const { config: stream } = await jsm.streams.info(REQUEST_LOG_STREAM);
+    expect(stream.max_age).toBe(config.telemetry.request_log.max_age_hours * 3_600 * 1e9);
+    expect(stream.max_bytes).toBe(config.telemetry.request_log.max_bytes);
+  });
+
+  it('brings an existing request log stream to the configured limits', async () => {
+    const smaller = parseConfig({
+      telemetry: {
+        host: '127.0.0.1',
+        port: 0,
+        request_log: { max_age_hours: 1, max_bytes: 2 * 1024 * 1024 },
+      },
+    });
+    const second = await startTelemetry({ nc, presence, log, config: smaller });
+    try {
+      const { config: stream } = await (await jetstreamManager(nc)).streams.info(REQUEST_LOG_STREAM);
+      expect(stream.max_age).toBe(3_600 * 1e9);
+      expect(stream.max_bytes).toBe(2 * 1024 * 1024);
+    } finally {
+      await second.stop();
+    }
   });
 
   it('answers 404 for other paths', async () => {

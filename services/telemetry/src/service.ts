@@ -1,7 +1,9 @@
 import { QueueGroups, Subjects } from '@switchyard/contracts';
 import type { RunningService, ServiceDeps } from '@switchyard/runtime';
 import { createRequestCompleted, type EventHandler } from './handlers/request-completed.js';
+import { createRequestsQuery } from './handlers/requests-query.js';
 import { startMetricsServer } from './http/metrics-server.js';
+import { startRequestLog, type RequestLog } from './request-log/request-log.js';
 import { createRequestMetrics } from './request-metrics.js';
 
 export interface TelemetryService extends RunningService {
@@ -9,17 +11,33 @@ export interface TelemetryService extends RunningService {
   url: string;
 }
 
-/** Logs and metrics from events, off the request path. */
+/** Logs, metrics and the request log from events, off the request path. */
 export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<TelemetryService> {
   const metrics = createRequestMetrics(config.models);
 
+  // Listen first: a taken port fails the start before anything else is opened.
+  const { host, port } = config.telemetry;
+  const server = await startMetricsServer({ host, port, registry: metrics.registry });
+
+  let requestLog: RequestLog | undefined;
+  if (config.telemetry.request_log.enabled) {
+    try {
+      requestLog = await startRequestLog({
+        nc,
+        log,
+        config: config.telemetry.request_log,
+        onDropped: metrics.requestLogDropped,
+      });
+    } catch (err) {
+      // Metrics and logs matter more than the request log: run without it, loudly.
+      log.error({ err }, 'request log unavailable (is JetStream enabled on the NATS server?)');
+    }
+  }
+
   // Events nobody handles yet (usage, health, …) are ignored: new kinds are additive.
   const byEvent = new Map<string, EventHandler>([
-    [Subjects.events.requestCompleted, createRequestCompleted({ log, metrics })],
+    [Subjects.events.requestCompleted, createRequestCompleted({ log, metrics, requestLog })],
   ]);
-
-  // Listen first: a taken port fails the start before anything else is opened.
-  const server = await startMetricsServer({ ...config.telemetry, registry: metrics.registry });
 
   const sub = nc.subscribe(Subjects.events.all, {
     // Replicas share the events, each counting its share; Prometheus sums them.
@@ -36,13 +54,23 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
       }
     },
   });
+  const answerQuery = createRequestsQuery({ log, requestLog });
+  const querySub = nc.subscribe(Subjects.admin.requestsQuery, {
+    queue: QueueGroups.telemetry,
+    callback: (err, msg) => {
+      if (err) log.error({ err }, 'request log query subscription error');
+      else void answerQuery(msg);
+    },
+  });
   await nc.flush();
   log.info({ url: `${server.url}/metrics` }, 'serving Prometheus metrics');
 
   return {
     url: server.url,
     async stop() {
+      await querySub.drain().catch(() => undefined);
       await sub.drain().catch(() => undefined);
+      await requestLog?.stop();
       await server.close();
       metrics.registry.clear();
     },

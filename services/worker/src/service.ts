@@ -5,7 +5,9 @@ import type { RunningService, ServiceDeps } from '@switchyard/runtime';
 import { createInFlight } from './domain/in-flight.js';
 import { selectProviders } from './domain/select-providers.js';
 import { createCallProvider } from './handlers/call-provider.js';
+import { createDeploymentSlots } from './concurrency/deployment-slots.js';
 import { createCancelRequest } from './handlers/cancel-request.js';
+import { createReroute } from './handlers/reroute.js';
 import { createAdapter } from './providers/registry.js';
 
 export interface WorkerOptions {
@@ -23,7 +25,9 @@ export async function startWorker(deps: ServiceDeps, options: WorkerOptions = {}
   const inFlight = createInFlight();
   const adapters = new Map(providerIds.map((id) => [id, createAdapter(id, config.providers[id]!)]));
   const prices = createPriceBook(config.pricing);
+  const slots = createDeploymentSlots(config, providerIds);
 
+  const reroute = createReroute({ nc, presence });
   const cancelRequest = createCancelRequest({ inFlight });
   const cancelSub = nc.subscribe(Subjects.cancel, {
     callback: (err, msg) => {
@@ -44,6 +48,8 @@ export async function startWorker(deps: ServiceDeps, options: WorkerOptions = {}
           providerId: id,
           adapter: adapters.get(id)!,
           inFlight,
+          slots,
+          reroute,
           defaultTimeoutMs: config.server.request_timeout_ms,
           priceOf: (model) => prices.priceFor(config.providers[id]!.type, id, model),
           onCancelled: (headers) =>

@@ -67,6 +67,16 @@ export const contentFiltered = (): AzureFailure => ({
   },
 });
 
+/** Azure's 429, naming the operation as Azure does (`ChatCompletions_Create`, `Embeddings_Create`). */
+export const rateLimited = (operation: string): AzureFailure =>
+  azureError(
+    429,
+    '429',
+    `Requests to the ${operation} Operation under Azure OpenAI API version 2024-10-21 have exceeded ` +
+      'token rate limit of your current OpenAI S0 pricing tier. Please retry after 1 second.',
+    { 'retry-after': '1', 'retry-after-ms': '1000', 'x-ratelimit-remaining-requests': '0' },
+  );
+
 /** `fail-<status>` deployments answer with these. */
 export const AZURE_FAILURES: Readonly<Record<string, AzureFailure>> = {
   'fail-400': openAIError(
@@ -77,13 +87,7 @@ export const AZURE_FAILURES: Readonly<Record<string, AzureFailure>> = {
   ),
   'fail-401': accessDenied(),
   'fail-404': deploymentNotFound(),
-  'fail-429': azureError(
-    429,
-    '429',
-    'Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded ' +
-      'token rate limit of your current OpenAI S0 pricing tier. Please retry after 1 second.',
-    { 'retry-after': '1', 'retry-after-ms': '1000', 'x-ratelimit-remaining-requests': '0' },
-  ),
+  'fail-429': rateLimited('ChatCompletions_Create'),
   'fail-500': openAIError(
     500,
     'The server had an error while processing your request. Sorry about that!',

@@ -8,6 +8,7 @@ import { isRecord } from '../fake-openai/message-text.js';
 import { serverError } from '../fake-openai/openai-errors.js';
 import { accessDenied, malformedBody, resourceNotFound } from './azure-errors.js';
 import { handleAzureChat, sendAzureFailure } from './azure-chat.js';
+import { handleAzureEmbeddings } from './azure-embeddings.js';
 
 export interface FakeAzureOpenAIOptions {
   /** When set, requests must carry `api-key: <apiKey>`, else 401. */
@@ -16,6 +17,8 @@ export interface FakeAzureOpenAIOptions {
   chunkDelayMs?: number;
   /** The model every deployment runs, as Azure names it in answers. */
   model?: string;
+  /** The model embeddings deployments run; default `text-embedding-3-small`. */
+  embeddingModel?: string;
 }
 
 export interface RecordedAzureRequest {
@@ -34,13 +37,14 @@ export interface FakeAzureOpenAI extends ServiceHandle {
   readonly requests: RecordedAzureRequest[];
 }
 
-const CHAT_PATH = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
+const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/;
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 
 /**
  * A local Azure OpenAI resource: OpenAI's chat wire format (the OpenAI fake's answers) at
  * `/openai/deployments/{deployment}/chat/completions?api-version=…` behind an `api-key`, with
- * Azure's content-filter annotations, errors and prompt-filter stream chunk.
+ * Azure's content-filter annotations, errors and prompt-filter stream chunk; and OpenAI's
+ * embeddings at `/openai/deployments/{deployment}/embeddings`.
  */
 export async function startFakeAzureOpenAI(options: FakeAzureOpenAIOptions = {}): Promise<FakeAzureOpenAI> {
   const requests: RecordedAzureRequest[] = [];
@@ -71,9 +75,18 @@ export async function startFakeAzureOpenAI(options: FakeAzureOpenAIOptions = {})
     if (options.apiKey !== undefined && req.headers['api-key'] !== options.apiKey) {
       return sendAzureFailure(res, accessDenied());
     }
-    const deployment = CHAT_PATH.exec(url.pathname)?.[1];
+    const [, deployment, operation] = DEPLOYMENT_PATH.exec(url.pathname) ?? [];
     if (req.method !== 'POST' || deployment === undefined || !apiVersion || !API_VERSION.test(apiVersion)) {
       return sendAzureFailure(res, resourceNotFound());
+    }
+    if (operation === 'embeddings') {
+      if (!isRecord(body)) return sendAzureFailure(res, malformedBody());
+      return handleAzureEmbeddings(body, {
+        res,
+        signal: aborter.signal,
+        deployment: decodeURIComponent(deployment),
+        model: options.embeddingModel ?? 'text-embedding-3-small',
+      });
     }
     if (!isRecord(body) || !Array.isArray(body.messages)) return sendAzureFailure(res, malformedBody());
     const meta = {

@@ -9,6 +9,7 @@ import { isRecord } from './converse-text.js';
 import { listenHttp1And2, type DualRequestListener } from './dual-protocol-server.js';
 import { breakConnection, type AnyServerResponse } from './fake-response.js';
 import { handleConverse } from './handle-converse.js';
+import { handleInvokeEmbeddings } from './invoke-embeddings.js';
 import { verifySigV4, type FakeAwsCredentials } from './verify-sigv4.js';
 
 export interface FakeBedrockOptions {
@@ -29,7 +30,7 @@ export interface RecordedBedrockRequest {
   path: string;
   /** The model id, decoded from the path; undefined for an unknown path. */
   modelId: string | undefined;
-  operation: 'converse' | 'converse-stream' | undefined;
+  operation: 'converse' | 'converse-stream' | 'invoke' | undefined;
   headers: IncomingHttpHeaders;
   /** Parsed JSON body; the raw text when it was not JSON; undefined when empty. */
   body: unknown;
@@ -42,11 +43,12 @@ export interface FakeBedrock extends ServiceHandle {
   readonly requests: RecordedBedrockRequest[];
 }
 
-const ROUTE = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
+const ROUTE = /^\/model\/([^/]+)\/(converse|converse-stream|invoke)$/;
 
 /**
- * A local server speaking Bedrock's Converse and ConverseStream wire format, SigV4 checked as
- * Bedrock checks it; see `handleConverse` for the answers and the misbehaviour by model id.
+ * A local server speaking Bedrock's Converse and ConverseStream wire format, and InvokeModel as
+ * Titan Text Embeddings v2 answers it, SigV4 checked as Bedrock checks it; see `handleConverse`
+ * and `handleInvokeEmbeddings` for the answers and the misbehaviour by model id.
  */
 export async function startFakeBedrock(options: FakeBedrockOptions = {}): Promise<FakeBedrock> {
   const region = options.region ?? 'us-east-1';
@@ -100,6 +102,9 @@ export async function startFakeBedrock(options: FakeBedrockOptions = {}): Promis
         validationError('Malformed input request, please reformat your input and try again.'),
         requestId,
       );
+    }
+    if (operation === 'invoke') {
+      return handleInvokeEmbeddings(modelId, parsed.value, { res, signal: aborter.signal, requestId });
     }
     return handleConverse(modelId, parsed.value, operation === 'converse-stream', {
       res,

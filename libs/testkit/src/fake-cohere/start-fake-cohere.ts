@@ -7,6 +7,7 @@ import { readBody, sendJson } from '../fake-openai/http-io.js';
 import { isRecord } from '../fake-openai/message-text.js';
 import { cohereError, invalidToken } from './cohere-errors.js';
 import { handleCohereChat, sendCohereFailure } from './cohere-chat.js';
+import { handleCohereEmbed } from './cohere-embed.js';
 
 export interface FakeCohereOptions {
   /** When set, requests must carry `Authorization: Bearer <apiKey>`, else 401. */
@@ -29,7 +30,10 @@ export interface FakeCohere extends ServiceHandle {
   readonly requests: RecordedCohereRequest[];
 }
 
-/** A local server speaking Cohere's v2 chat API: JSON answers, typed SSE events, `{message}` errors. */
+/**
+ * A local server speaking Cohere's v2 chat API (JSON answers, typed SSE events, `{message}`
+ * errors) and its v2 embed API.
+ */
 export async function startFakeCohere(options: FakeCohereOptions = {}): Promise<FakeCohere> {
   const requests: RecordedCohereRequest[] = [];
   const server = createServer((req, res) => {
@@ -59,6 +63,11 @@ export async function startFakeCohere(options: FakeCohereOptions = {}): Promise<
       if (!isRecord(body))
         return sendCohereFailure(res, cohereError(400, 'invalid request: body must be a JSON object.'));
       return handleCohereChat(body, { res, signal: aborter.signal, chunkDelayMs: options.chunkDelayMs ?? 0 });
+    }
+    if (req.method === 'POST' && path === '/v2/embed') {
+      if (!isRecord(body))
+        return sendCohereFailure(res, cohereError(400, 'invalid request: body must be a JSON object.'));
+      return handleCohereEmbed(body, { res, signal: aborter.signal });
     }
     sendCohereFailure(res, cohereError(404, `route ${req.method ?? ''} ${path} not found`));
   }

@@ -108,11 +108,11 @@ export function failureFor(model: string, apiKey: string): GeminiFailure | undef
   }
 }
 
-export function modelNotFound(model: string): GeminiFailure {
+export function modelNotFound(model: string, method = 'generateContent'): GeminiFailure {
   return googleError(
     404,
     'NOT_FOUND',
-    `models/${model} is not found for API version v1beta, or is not supported for generateContent. ` +
+    `models/${model} is not found for API version v1beta, or is not supported for ${method}. ` +
       'Call ListModels to see the list of available models and their supported methods.',
   );
 }

@@ -13,6 +13,7 @@ import {
   invalidArgument,
   missingApiKey,
 } from './gemini-errors.js';
+import { handleBatchEmbedContents } from './batch-embed-contents.js';
 import { handleGenerateContent, sendGeminiFailure } from './generate-content.js';
 
 export interface FakeGeminiOptions {
@@ -30,9 +31,12 @@ export interface FakeGemini extends ServiceHandle {
 }
 
 const ROUTE =
-  /^\/(v1|v1beta|v1alpha)\/((?:models|tunedModels)\/[^:]+):(generateContent|streamGenerateContent)$/;
+  /^\/(v1|v1beta|v1alpha)\/((?:models|tunedModels)\/[^:]+):(generateContent|streamGenerateContent|batchEmbedContents)$/;
 
-/** A local server speaking the Gemini API's generateContent wire format; see `handleGenerateContent`. */
+/**
+ * A local server speaking the Gemini API's generateContent and batchEmbedContents wire formats;
+ * see `handleGenerateContent` and `handleBatchEmbedContents`.
+ */
 export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<FakeGemini> {
   const requests: RecordedRequest[] = [];
   let seq = 0;
@@ -78,6 +82,16 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       return sendGeminiFailure(res, invalidArgument('Invalid JSON payload received. Expected an object.'));
     }
     const model = decodeURIComponent(route[2]!).replace(/^(models|tunedModels)\//, '');
+    if (route[3] === 'batchEmbedContents') {
+      const name = decodeURIComponent(route[2]!);
+      return handleBatchEmbedContents(parsed, {
+        res,
+        signal: aborter.signal,
+        apiKey: provided ?? '',
+        model,
+        name,
+      });
+    }
     const stream = route[3] === 'streamGenerateContent';
     if (stream && url.searchParams.get('alt') !== 'sse') {
       // Without alt=sse Gemini streams one JSON array; no client of this fake reads that.

@@ -8,6 +8,7 @@ import { readBody, sendJson } from '../fake-openai/http-io.js';
 import { isRecord } from '../fake-openai/message-text.js';
 import { mistralError, unauthorized } from './mistral-errors.js';
 import { handleMistralChat, sendMistralFailure } from './mistral-chat.js';
+import { handleMistralEmbeddings } from './mistral-embeddings.js';
 
 export interface FakeMistralOptions {
   /** When set, requests must carry `Authorization: Bearer <apiKey>`, else 401. */
@@ -30,7 +31,7 @@ export interface FakeMistral extends ServiceHandle {
   readonly requests: RecordedMistralRequest[];
 }
 
-/** A local server speaking Mistral's chat completions, strict validation and errors included. */
+/** A local server speaking Mistral's chat completions and embeddings, strict validation and errors included. */
 export async function startFakeMistral(options: FakeMistralOptions = {}): Promise<FakeMistral> {
   const requests: RecordedMistralRequest[] = [];
   const server = createServer((req, res) => {
@@ -66,6 +67,15 @@ export async function startFakeMistral(options: FakeMistralOptions = {}): Promis
         chunkDelayMs: options.chunkDelayMs ?? 0,
         id: randomBytes(16).toString('hex'),
         created: Math.floor(Date.now() / 1000),
+      });
+    }
+    if (req.method === 'POST' && path === '/v1/embeddings') {
+      if (!isRecord(body))
+        return sendMistralFailure(res, mistralError(400, 'Invalid JSON body', 'invalid_request_error'));
+      return handleMistralEmbeddings(body, {
+        res,
+        signal: aborter.signal,
+        id: randomBytes(16).toString('hex'),
       });
     }
     sendJson(res, 404, { detail: 'Not Found' });

@@ -6,6 +6,7 @@ import type { ServiceHandle } from '../service-handle.js';
 import { readBody, sendJson } from '../fake-openai/http-io.js';
 import { isRecord } from '../fake-openai/message-text.js';
 import { handleOllamaChat } from './ollama-chat.js';
+import { handleOllamaEmbed } from './ollama-embed.js';
 
 export interface FakeOllamaOptions {
   /** When set, requests must carry `Authorization: Bearer <apiKey>` (as a proxy in front of Ollama would ask), else 401. */
@@ -28,7 +29,10 @@ export interface FakeOllama extends ServiceHandle {
   readonly requests: RecordedOllamaRequest[];
 }
 
-/** A local server speaking Ollama's native `/api/chat` (JSON and newline-delimited JSON streams). */
+/**
+ * A local server speaking Ollama's native `/api/chat` (JSON and newline-delimited JSON streams)
+ * and `/api/embed`.
+ */
 export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeOllama> {
   const requests: RecordedOllamaRequest[] = [];
   const server = createServer((req, res) => {
@@ -62,6 +66,11 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       if (!isRecord(body))
         return sendJson(res, 400, { error: 'invalid character looking for beginning of value' });
       return handleOllamaChat(body, { res, signal: aborter.signal, chunkDelayMs: options.chunkDelayMs ?? 0 });
+    }
+    if (req.method === 'POST' && path === '/api/embed') {
+      if (!isRecord(body))
+        return sendJson(res, 400, { error: 'invalid character looking for beginning of value' });
+      return handleOllamaEmbed(body, { res, signal: aborter.signal });
     }
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('404 page not found');

@@ -1,56 +1,81 @@
 import { isGatewayError } from '@switchyard/contracts';
 import { describe, expect, it } from 'vitest';
-import { createResolveRoute } from './resolve-route.js';
+import { createRouteTable } from './resolve-route.js';
 
-const resolve = createResolveRoute({
+const table = createRouteTable({
   'gpt-4o': {
+    strategy: 'weighted',
     deployments: [
-      { provider: 'openai', model: 'gpt-4o-2024-08-06' },
-      { provider: 'azure', model: 'gpt-4o' },
+      { provider: 'openai', model: 'gpt-4o-2024-08-06', weight: 3 },
+      { provider: 'azure', model: 'gpt-4o', priority: 1 },
     ],
+    fallbacks: ['fast', 'openai/gpt-4.1'],
   },
-  fast: { deployments: [{ provider: 'groq', model: 'llama-3.1-8b-instant', id: 'groq-fast' }] },
+  // A cycle, which the config refuses: the chain still visits every alias once.
+  fast: {
+    deployments: [{ provider: 'groq', model: 'llama-3.1-8b-instant', id: 'groq-fast' }],
+    fallbacks: ['gpt-4o'],
+  },
   'openai/*': { deployments: [{ provider: 'openai' }] },
   'openai/ft/*': { deployments: [{ provider: 'finetunes' }] },
   // An exact alias that looks like it is under a wildcard wins over it.
   'openai/special': { deployments: [{ provider: 'azure', model: 'special-deployment' }] },
 });
 
-describe('resolveRoute', () => {
-  it('maps an exact alias to its first deployment', () => {
-    expect(resolve('gpt-4o')).toEqual({
-      provider: 'openai',
-      deployment: 'openai/gpt-4o-2024-08-06',
-      upstreamModel: 'gpt-4o-2024-08-06',
-    });
+describe('routeTable', () => {
+  it('maps an exact alias to its deployments in order, with their weights and priorities', () => {
+    const match = table.resolve('gpt-4o');
+    expect(match.alias).toBe('gpt-4o');
+    expect(match.strategy).toBe('weighted');
+    expect(match.candidates).toEqual([
+      {
+        provider: 'openai',
+        deployment: 'openai/gpt-4o-2024-08-06',
+        upstreamModel: 'gpt-4o-2024-08-06',
+        weight: 3,
+        priority: 0,
+      },
+      { provider: 'azure', deployment: 'azure/gpt-4o', upstreamModel: 'gpt-4o', weight: 1, priority: 1 },
+    ]);
   });
 
-  it("uses the deployment's own id when it has one", () => {
-    expect(resolve('fast').deployment).toBe('groq-fast');
+  it("uses the deployment's own id when it has one, and the priority strategy by default", () => {
+    expect(table.resolve('fast').candidates[0]!.deployment).toBe('groq-fast');
+    expect(table.resolve('fast').strategy).toBe('priority');
   });
 
   it('passes the rest of the name upstream for a wildcard alias', () => {
-    expect(resolve('openai/gpt-4.1-mini')).toEqual({
-      provider: 'openai',
-      deployment: 'openai/gpt-4.1-mini',
-      upstreamModel: 'gpt-4.1-mini',
+    expect(table.resolve('openai/gpt-4.1-mini')).toMatchObject({
+      alias: 'openai/*',
+      candidates: [{ provider: 'openai', deployment: 'openai/gpt-4.1-mini', upstreamModel: 'gpt-4.1-mini' }],
     });
   });
 
   it('prefers the longest matching prefix', () => {
-    expect(resolve('openai/ft/my-model')).toMatchObject({ provider: 'finetunes', upstreamModel: 'my-model' });
+    expect(table.resolve('openai/ft/my-model').candidates[0]).toMatchObject({
+      provider: 'finetunes',
+      upstreamModel: 'my-model',
+    });
   });
 
   it('prefers an exact alias over a wildcard', () => {
-    expect(resolve('openai/special')).toMatchObject({
+    expect(table.resolve('openai/special').candidates[0]).toMatchObject({
       provider: 'azure',
       upstreamModel: 'special-deployment',
     });
   });
 
+  it('walks the fallbacks depth-first, every alias once', () => {
+    const chain = table.chain('gpt-4o');
+    expect(chain.map((m) => m.alias)).toEqual(['gpt-4o', 'fast', 'openai/*']);
+    expect(chain[2]!.candidates[0]!.upstreamModel).toBe('gpt-4.1');
+    expect(table.chain('fast').map((m) => m.alias)).toEqual(['fast', 'gpt-4o', 'openai/*']);
+  });
+
   it.each(['gpt-5', 'openai/', 'openai', 'groq/llama'])('answers 404 for the unknown model %j', (model) => {
+    expect(table.find(model)).toBeUndefined();
     try {
-      resolve(model);
+      table.resolve(model);
       expect.unreachable();
     } catch (err) {
       if (!isGatewayError(err)) throw err;

@@ -1,10 +1,14 @@
 import { RequestCompleted } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/log';
+import type { RequestLog } from '../request-log/request-log.js';
+import { toRequestRecord } from '../request-log/to-record.js';
 import type { RequestMetrics } from '../request-metrics.js';
 
 export interface RequestCompletedDeps {
   log: Logger;
   metrics: RequestMetrics;
+  /** Where the request's record goes; undefined when the request log is off. */
+  requestLog?: RequestLog | undefined;
 }
 
 export type EventHandler = (data: Uint8Array) => void;
@@ -12,10 +16,10 @@ export type EventHandler = (data: Uint8Array) => void;
 const decoder = new TextDecoder();
 
 /**
- * One log line and the metrics of one finished request. A malformed event is dropped with a
- * warning: one bad publisher must not take the gateway's telemetry down.
+ * One log line, the metrics and the request-log record of one finished request. A malformed
+ * event is dropped with a warning: one bad publisher must not take the gateway's telemetry down.
  */
-export function createRequestCompleted({ log, metrics }: RequestCompletedDeps): EventHandler {
+export function createRequestCompleted({ log, metrics, requestLog }: RequestCompletedDeps): EventHandler {
   return (data) => {
     let json: unknown;
     try {
@@ -52,11 +56,14 @@ export function createRequestCompleted({ log, metrics }: RequestCompletedDeps): 
         ttft_ms: e.ttft_ms,
         prompt_tokens: e.usage?.prompt_tokens,
         completion_tokens: e.usage?.completion_tokens,
+        cached_tokens: e.usage?.cached_tokens,
         cost_usd: e.cost_usd,
         attempt: e.attempt,
+        trace_id: e.trace_id,
       },
       'request completed',
     );
     metrics.observe(e);
+    requestLog?.append(toRequestRecord(e));
   };
 }

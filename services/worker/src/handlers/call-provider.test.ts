@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createInFlight } from '../domain/in-flight.js';
 import type { ProviderAdapter } from '../providers/types.js';
 import { createCallProvider } from './call-provider.js';
+import { parseConfig } from '@switchyard/config';
+import { createDeploymentSlots } from '../concurrency/deployment-slots.js';
 
 /** A replier that records what the handler sent. */
 function recordingReply(): Replier & { sent: { kind: string; result?: unknown }[] } {
@@ -41,6 +43,7 @@ function handlerFor(adapter: ProviderAdapter) {
     providerId: 'acme',
     adapter,
     inFlight: createInFlight(),
+    slots: createDeploymentSlots(parseConfig({}), []),
     defaultTimeoutMs: 5_000,
     onCancelled: () => undefined,
     priceOf: (model) => (model === 'priced' ? { input: 0.02, output: 0 } : undefined),

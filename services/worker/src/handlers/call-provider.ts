@@ -1,8 +1,11 @@
 import { GatewayError, Headers, Ops, isGatewayError, parseJsonBody } from '@switchyard/contracts';
 import { getHeader, type MsgHdrs, type Replier, type ReplyResult, type StageHandler } from '@switchyard/bus';
+import { endUpstreamSpan, recordUsage, startUpstreamSpan } from '@switchyard/bus';
 import { computeCost, type ModelPrice } from '@switchyard/pricing';
 import { abortCauseOf, CallAborted } from '../domain/call-aborted.js';
+import type { DeploymentSlots } from '../concurrency/deployment-slots.js';
 import type { InFlight } from '../domain/in-flight.js';
+import type { Reroute } from './reroute.js';
 import { isRecord } from '../providers/is-record.js';
 import type { ProviderAdapter, ProviderCall, ReplySink } from '../providers/types.js';
 
@@ -10,12 +13,16 @@ export interface CallProviderDeps {
   providerId: string;
   adapter: ProviderAdapter;
   inFlight: InFlight;
+  /** Per-deployment concurrency limits: a call waits here for a slot, within its deadline. */
+  slots: DeploymentSlots;
   /** Bounds a call whose message carries no `sy-deadline`. */
   defaultTimeoutMs: number;
   /** Accounts for a request whose caller went away: it gets no frame, but still its completion event. */
   onCancelled(headers: MsgHdrs): void;
   /** The price of an upstream model of this provider; undefined when unknown (the event then has no cost). */
   priceOf?(upstreamModel: string): ModelPrice | undefined;
+  /** Sends a failure before the first frame back to the router for another deployment. */
+  reroute?: Reroute;
 }
 
 /** setTimeout fires at once past this; a longer deadline is effectively none. */
@@ -59,14 +66,20 @@ export function createCallProvider(deps: CallProviderDeps): StageHandler {
       controller,
     );
     let failure: unknown;
+    let release: (() => void) | undefined;
+    let span: ReturnType<typeof startUpstreamSpan> | undefined;
     try {
+      release = await deps.slots.acquire(getHeader(headers, Headers.deployment) ?? '', controller.signal);
+      span = startUpstreamSpan(headers, call.upstreamModel);
       await serve(
         call,
-        guard(reply, controller.signal, (result) => withCost(result, call, deps)),
+        guard(reply, controller.signal, (result) => recordUsage(span, withCost(result, call, deps))),
       );
     } catch (err) {
       failure = err;
     } finally {
+      endUpstreamSpan(span, failure);
+      release?.();
       clearTimeout(timer);
       untrack();
     }
@@ -96,7 +109,12 @@ export function createCallProvider(deps: CallProviderDeps): StageHandler {
       default:
         break;
     }
-    if (failure !== undefined) throw withProvider(failure, providerId);
+    if (failure !== undefined) {
+      const err = withProvider(failure, providerId);
+      const again = deps.reroute?.(err, headers, reply.started);
+      if (again !== undefined) return again;
+      throw err;
+    }
     // An adapter must end every reply; never leave the caller waiting for its deadline.
     throw new GatewayError('internal', `Provider ${providerId} ended its answer without a final frame.`, {
       provider: providerId,

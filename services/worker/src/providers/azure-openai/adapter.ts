@@ -1,9 +1,15 @@
 import { createHttpAdapter } from '../../executor.js';
 import type { HttpProtocol, ProviderAdapter } from '../types.js';
 import { mapConnectionError } from '../openai-compatible/errors.js';
+import { readOpenAIEmbeddingsUsage } from '../openai-compatible/embeddings.js';
 import { readOpenAIUsage } from '../openai-compatible/response.js';
 import { mapAzureError } from './errors.js';
-import { toAzureRequest, toAzureTarget, type AzureOpenAIConfig } from './request.js';
+import {
+  toAzureEmbeddingsRequest,
+  toAzureRequest,
+  toAzureTarget,
+  type AzureOpenAIConfig,
+} from './request.js';
 import { readAzureStreamEvent } from './stream.js';
 
 /**
@@ -18,6 +24,9 @@ export function azureOpenAIProtocol(providerId: string, config: AzureOpenAIConfi
     streamTranslator: (call) => (event) => [readAzureStreamEvent(event.data, call)],
     mapError: (failure) => mapAzureError(providerId, failure),
     mapConnectionError: (err) => mapConnectionError(providerId, err),
+    toEmbeddingsRequest: (call) => toAzureEmbeddingsRequest(target, call),
+    // OpenAI's embeddings answer: its bytes pass through (floats or base64), read only for usage.
+    readEmbeddingsResponse: (body) => ({ data: body, usage: readOpenAIEmbeddingsUsage(providerId, body) }),
   };
 }
 

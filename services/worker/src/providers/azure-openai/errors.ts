@@ -45,7 +45,7 @@ export function mapAzureError(providerId: string, failure: UpstreamFailure): Gat
   if (failure.status === 404 && code !== 'DeploymentNotFound') {
     return new GatewayError(
       'upstream_error',
-      `Provider ${providerId} answered 404 for its chat completions URL. An operator must check its base_url and api_version.`,
+      `Provider ${providerId} answered 404 for its deployment URL. An operator must check its base_url and api_version.`,
       { provider: providerId },
     );
   }

@@ -30,12 +30,26 @@ export function toAzureTarget(config: AzureOpenAIConfig): AzureTarget {
   };
 }
 
+/** `/openai/deployments/{deployment}/{operation}?api-version=…`: the upstream model is the deployment. */
+const deploymentPath = (target: AzureTarget, call: ProviderCall, operation: string): string =>
+  `${target.deploymentsPath}/${encodeURIComponent(call.upstreamModel)}/${operation}${target.query}`;
+
 /**
  * Azure speaks OpenAI's wire format: the body is the openai-compatible one (usage always asked
  * for on streams); only the address differs. The router's upstream model is the deployment name.
  */
 export const toAzureRequest = (target: AzureTarget, call: ProviderCall): HttpRequestSpec => ({
-  path: `${target.deploymentsPath}/${encodeURIComponent(call.upstreamModel)}/chat/completions${target.query}`,
+  path: deploymentPath(target, call, 'chat/completions'),
   headers: target.headers,
   body: JSON.stringify(toOpenAIBody(call)),
+});
+
+/**
+ * Embeddings are OpenAI's too: the caller's body as it came (token arrays, `dimensions` and
+ * `encoding_format` included, for Azure to honour or refuse), with the deployment as model.
+ */
+export const toAzureEmbeddingsRequest = (target: AzureTarget, call: ProviderCall): HttpRequestSpec => ({
+  path: deploymentPath(target, call, 'embeddings'),
+  headers: target.headers,
+  body: JSON.stringify({ ...call.body, model: call.upstreamModel }),
 });

@@ -39,22 +39,37 @@ export function toBedrockTarget(config: BedrockConfig): BedrockTarget {
 }
 
 /**
- * `POST {base}/model/{modelId}/converse` (or `/converse-stream`), signed. The model id is one path
- * segment, so ids with `:` and inference profile ARNs with `/` are encoded whole.
+ * `POST {base}/model/{modelId}/{operation}`, signed. The model id is one path segment, so ids with
+ * `:` and inference profile ARNs with `/` are encoded whole.
  */
-export function toBedrockRequest(target: BedrockTarget, call: ProviderCall, now?: Date): HttpRequestSpec {
-  const path = `${target.basePath}/model/${encodeURIComponent(call.upstreamModel)}/${
-    call.stream ? 'converse-stream' : 'converse'
-  }`;
-  const body = JSON.stringify(toConverseRequest(call, { dropParams: target.dropParams }));
+export function toSignedModelRequest(
+  target: BedrockTarget,
+  modelId: string,
+  operation: 'converse' | 'converse-stream' | 'invoke',
+  body: string,
+  now?: Date,
+): HttpRequestSpec {
+  const path = `${target.basePath}/model/${encodeURIComponent(modelId)}/${operation}`;
   const headers = {
     ...target.headers,
     'content-type': 'application/json',
-    accept: call.stream ? 'application/vnd.amazon.eventstream' : 'application/json',
+    accept: operation === 'converse-stream' ? 'application/vnd.amazon.eventstream' : 'application/json',
   };
   return {
     path,
     body,
     headers: target.sign({ method: 'POST', host: target.host, path, headers, body }, now),
   };
+}
+
+/** `POST {base}/model/{modelId}/converse` (or `/converse-stream`), signed. */
+export function toBedrockRequest(target: BedrockTarget, call: ProviderCall, now?: Date): HttpRequestSpec {
+  const body = JSON.stringify(toConverseRequest(call, { dropParams: target.dropParams }));
+  return toSignedModelRequest(
+    target,
+    call.upstreamModel,
+    call.stream ? 'converse-stream' : 'converse',
+    body,
+    now,
+  );
 }

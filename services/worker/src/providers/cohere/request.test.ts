@@ -187,6 +187,7 @@ describe('toCohereTarget', () => {
     expect(toCohereTarget(config)).toEqual({
       origin: 'https://api.cohere.com',
       chatPath: '/v2/chat',
+      embedPath: '/v2/embed',
       headers: { 'content-type': 'application/json', authorization: 'Bearer co-key' },
     });
   });

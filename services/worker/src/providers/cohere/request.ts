@@ -14,6 +14,7 @@ export type CohereConfig = Extract<ProviderConfig, { type: 'cohere' }>;
 export interface CohereTarget {
   origin: string;
   chatPath: string;
+  embedPath: string;
   headers: Readonly<Record<string, string>>;
 }
 
@@ -21,7 +22,8 @@ export function toCohereTarget(config: CohereConfig): CohereTarget {
   const url = new URL(config.base_url);
   const headers: Record<string, string> = { ...config.headers, 'content-type': 'application/json' };
   if (config.api_key) headers['authorization'] = `Bearer ${config.api_key}`;
-  return { origin: url.origin, chatPath: `${url.pathname.replace(/\/+$/, '')}/v2/chat`, headers };
+  const base = url.pathname.replace(/\/+$/, '');
+  return { origin: url.origin, chatPath: `${base}/v2/chat`, embedPath: `${base}/v2/embed`, headers };
 }
 
 /** Cohere takes penalties from 0 to 1; OpenAI's go from -2 to 2. Outside, refused, never clamped. */

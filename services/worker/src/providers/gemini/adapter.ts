@@ -1,12 +1,16 @@
 import { createHttpAdapter } from '../../executor.js';
 import type { HttpProtocol, ProviderAdapter } from '../types.js';
 import { mapConnectionError } from '../openai-compatible/errors.js';
+import { fromGeminiEmbeddings, toGeminiEmbeddingsRequest } from './embeddings.js';
 import { mapGeminiError } from './errors.js';
 import { toGeminiRequest, toGeminiTarget, type GeminiConfig } from './request.js';
 import { readGeminiResponse } from './response.js';
 import { createGeminiStreamTranslator } from './stream.js';
 
-/** Google's Gemini API (`generateContent`), translated to and from OpenAI's chat completions. */
+/**
+ * Google's Gemini API (`generateContent`, `batchEmbedContents`), translated to and from OpenAI's
+ * chat completions and embeddings.
+ */
 export function geminiProtocol(providerId: string, config: GeminiConfig): HttpProtocol {
   const target = toGeminiTarget(config);
   return {
@@ -15,6 +19,8 @@ export function geminiProtocol(providerId: string, config: GeminiConfig): HttpPr
     streamTranslator: (call) => createGeminiStreamTranslator(call),
     mapError: (failure) => mapGeminiError(providerId, failure),
     mapConnectionError: (err) => mapConnectionError(providerId, err),
+    toEmbeddingsRequest: (call) => toGeminiEmbeddingsRequest(target, call),
+    readEmbeddingsResponse: fromGeminiEmbeddings,
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHttpAdapter } from '../../executor.js';
 import type { HttpProtocol, ProviderAdapter } from '../types.js';
 import { mapConnectionError } from '../openai-compatible/errors.js';
+import { fromMistralEmbeddings, toMistralEmbeddingsRequest } from './embeddings.js';
 import { mapMistralError } from './errors.js';
 import { toMistralRequest, toMistralTarget, type MistralConfig } from './request.js';
 import { fromMistralResponse } from './response.js';
@@ -8,7 +9,8 @@ import { createMistralStreamTranslator } from './stream.js';
 
 /**
  * Mistral's chat completions: OpenAI's wire format with Mistral's names (`random_seed`,
- * `tool_choice: any`), its strict field checks, finish reasons and error bodies.
+ * `tool_choice: any`), its strict field checks, finish reasons and error bodies; and its
+ * embeddings (`output_dimension`, floats re-encoded as base64 when asked).
  */
 export function mistralProtocol(providerId: string, config: MistralConfig): HttpProtocol {
   const target = toMistralTarget(config);
@@ -19,6 +21,8 @@ export function mistralProtocol(providerId: string, config: MistralConfig): Http
     streamTranslator: createMistralStreamTranslator,
     mapError: (failure) => mapMistralError(providerId, failure),
     mapConnectionError: (err) => mapConnectionError(providerId, err),
+    toEmbeddingsRequest: (call) => toMistralEmbeddingsRequest(target, policy, call),
+    readEmbeddingsResponse: fromMistralEmbeddings,
   };
 }
 

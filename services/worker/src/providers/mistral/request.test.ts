@@ -164,6 +164,7 @@ describe('toMistralTarget', () => {
     expect(toMistralTarget(config)).toEqual({
       origin: 'https://api.mistral.ai',
       chatPath: '/v1/chat/completions',
+      embeddingsPath: '/v1/embeddings',
       headers: { 'content-type': 'application/json', authorization: 'Bearer mk' },
     });
     expect(toMistralTarget({ ...config, base_url: 'https://api.mistral.ai/v1/' }).chatPath).toBe(

@@ -8,6 +8,7 @@ export type MistralConfig = Extract<ProviderConfig, { type: 'mistral' }>;
 export interface MistralTarget {
   origin: string;
   chatPath: string;
+  embeddingsPath: string;
   headers: Readonly<Record<string, string>>;
 }
 
@@ -17,7 +18,12 @@ export function toMistralTarget(config: MistralConfig): MistralTarget {
   if (config.api_key) headers['authorization'] = `Bearer ${config.api_key}`;
   // `https://api.mistral.ai` or `…/v1`: both mean the same API.
   const base = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
-  return { origin: url.origin, chatPath: `${base}/v1/chat/completions`, headers };
+  return {
+    origin: url.origin,
+    chatPath: `${base}/v1/chat/completions`,
+    embeddingsPath: `${base}/v1/embeddings`,
+    headers,
+  };
 }
 
 /** OpenAI parameters Mistral has no way to honour. */

@@ -2,6 +2,7 @@ import { createHttpAdapter } from '../../executor.js';
 import type { HttpProtocol, ProviderAdapter } from '../types.js';
 import { mapConnectionError, mapOpenAIError } from '../openai-compatible/errors.js';
 import { toUsageSummary } from '../usage-summary.js';
+import { fromOllamaEmbed, toOllamaEmbedRequest } from './embeddings.js';
 import { fromOllamaResponse } from './response.js';
 import { toOllamaRequest, toOllamaTarget, type OllamaConfig } from './request.js';
 import { createOllamaStreamTranslator } from './stream.js';
@@ -9,8 +10,9 @@ import { createOllamaStreamTranslator } from './stream.js';
 const encoder = new TextEncoder();
 
 /**
- * Ollama's native `/api/chat`: its own messages, options and newline-delimited JSON stream.
- * Its errors are `{"error":"…"}` with an HTTP status, which the OpenAI error mapping reads as is.
+ * Ollama's native `/api/chat` (its own messages, options and newline-delimited JSON stream) and
+ * `/api/embed`. Its errors are `{"error":"…"}` with an HTTP status, which the OpenAI error
+ * mapping reads as is.
  */
 export function ollamaProtocol(providerId: string, config: OllamaConfig): HttpProtocol {
   const target = toOllamaTarget(config);
@@ -25,6 +27,8 @@ export function ollamaProtocol(providerId: string, config: OllamaConfig): HttpPr
     streamFraming: 'ndjson',
     mapError: (failure) => mapOpenAIError(providerId, failure),
     mapConnectionError: (err) => mapConnectionError(providerId, err),
+    toEmbeddingsRequest: (call) => toOllamaEmbedRequest(target, call),
+    readEmbeddingsResponse: fromOllamaEmbed,
   };
 }
 

@@ -172,6 +172,7 @@ describe('toOllamaTarget', () => {
     expect(toOllamaTarget(config)).toEqual({
       origin: 'http://gpu-box:11434',
       chatPath: '/api/chat',
+      embedPath: '/api/embed',
       headers: { 'content-type': 'application/json' },
     });
     const proxied = toOllamaTarget({ ...config, base_url: 'https://proxy/ollama', api_key: 'k' });

@@ -15,6 +15,8 @@ export interface OllamaTarget {
   origin: string;
   /** `/api/chat` under the base URL's path. */
   chatPath: string;
+  /** `/api/embed` under the base URL's path. */
+  embedPath: string;
   headers: Readonly<Record<string, string>>;
 }
 
@@ -23,7 +25,8 @@ export function toOllamaTarget(config: OllamaConfig): OllamaTarget {
   const headers: Record<string, string> = { ...config.headers, 'content-type': 'application/json' };
   // Ollama itself has no auth; a proxy in front of it, or Ollama's cloud, takes a bearer key.
   if (config.api_key) headers['authorization'] = `Bearer ${config.api_key}`;
-  return { origin: url.origin, chatPath: `${url.pathname.replace(/\/+$/, '')}/api/chat`, headers };
+  const base = url.pathname.replace(/\/+$/, '');
+  return { origin: url.origin, chatPath: `${base}/api/chat`, embedPath: `${base}/api/embed`, headers };
 }
 
 /** OpenAI parameters Ollama's chat API has no way to honour. */

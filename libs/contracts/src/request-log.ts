@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { RequestCompleted } from './events.js';
+
+/**
+ * One request as the request log keeps it: who asked (key id, team), for what (alias, provider,
+ * deployment), how it ended (status, tokens, cost, latency, attempts) and how to find its trace.
+ * Never a prompt, an answer or a key.
+ */
+export const RequestRecord = RequestCompleted.omit({ attempt: true }).extend({
+  /** Attempts the request made (deployments tried, retries and fallbacks included). */
+  attempts: z.int().min(1).optional(),
+});
+export type RequestRecord = z.infer<typeof RequestRecord>;
+
+/** `429` exactly, or a class: `4xx`. */
+const StatusFilter = z.string().regex(/^[1-5](?:\d\d|xx)$/, 'a status (429) or a class (4xx)');
+
+/** Filters of a request log query (`llm.v1.admin.requests.query`); all optional, combined with AND. */
+export const RequestLogQuery = z.strictObject({
+  key_id: z.string().min(1).optional(),
+  team: z.string().min(1).optional(),
+  /** The alias the caller asked for. */
+  model: z.string().min(1).optional(),
+  status: StatusFilter.optional(),
+  /** Received at or after, epoch milliseconds. */
+  since: z.number().min(0).optional(),
+  /** Received before, epoch milliseconds. */
+  until: z.number().min(0).optional(),
+  /** Most records returned, newest first. */
+  limit: z.int().min(1).max(1000).default(100),
+});
+export type RequestLogQuery = z.infer<typeof RequestLogQuery>;
+
+export const RequestLogPage = z.object({
+  object: z.literal('list'),
+  /** Newest first. */
+  data: z.array(RequestRecord),
+  /** More records matched than `limit`: narrow the time range to see the older ones. */
+  has_more: z.boolean(),
+});
+export type RequestLogPage = z.infer<typeof RequestLogPage>;
+
+/** Whether a status matches a filter (`429`, `4xx`). */
+export function statusMatches(status: number, filter: string): boolean {
+  const s = String(status);
+  return filter.endsWith('xx') ? s[0] === filter[0] : s === filter;
+}

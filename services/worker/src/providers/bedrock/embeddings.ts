@@ -1,0 +1,114 @@
+import { GatewayError } from '@switchyard/contracts';
+import type { UsageSummary } from '@switchyard/bus';
+import { toBase64Vector } from '../demo/demo-embeddings.js';
+import { isRecord } from '../is-record.js';
+import type { HttpRequestSpec, ProviderCall } from '../types.js';
+import { toSignedModelRequest, type BedrockTarget } from './http-request.js';
+
+/** Amazon Titan Text Embeddings v2's `InvokeModel` body. */
+export interface TitanEmbeddingsRequest {
+  inputText: string;
+  /** 256, 512 or 1024 (the default); Bedrock refuses others. */
+  dimensions?: number;
+  normalize: boolean;
+}
+
+/**
+ * The one text of an OpenAI `input`. Titan embeds one text per `InvokeModel` call and the
+ * gateway makes one upstream call per request, so more than one text is refused rather than
+ * half-served: a caller sends one request per text. Token ids are refused: Titan embeds text.
+ */
+function textOf(input: unknown, providerId: string): string {
+  if (typeof input === 'string') return input;
+  if (Array.isArray(input) && input.length === 1 && typeof input[0] === 'string') return input[0];
+  const refuse = (why: string) =>
+    new GatewayError('invalid_request', `Provider ${providerId} ${why}`, {
+      param: 'input',
+      provider: providerId,
+    });
+  if (Array.isArray(input) && input.every((v) => typeof v === 'string')) {
+    throw refuse(
+      `embeds one text per request (Titan's InvokeModel takes one): send 'input' as a string or an array of one string, ` +
+        `not ${input.length}.`,
+    );
+  }
+  throw refuse("embeds text only: send 'input' as a string, not token ids.");
+}
+
+/** The Titan body: the text, OpenAI's `dimensions` as they are, and unit vectors, as OpenAI's are. */
+export function toTitanEmbeddingsRequest(call: ProviderCall): TitanEmbeddingsRequest {
+  const request: TitanEmbeddingsRequest = {
+    inputText: textOf(call.body['input'], call.providerId),
+    normalize: true,
+  };
+  const dimensions = call.body['dimensions'];
+  if (typeof dimensions === 'number') request.dimensions = dimensions;
+  return request;
+}
+
+/** `POST {base}/model/{modelId}/invoke`, signed like every Bedrock call. */
+export const toBedrockEmbeddingsRequest = (
+  target: BedrockTarget,
+  call: ProviderCall,
+  now?: Date,
+): HttpRequestSpec =>
+  toSignedModelRequest(
+    target,
+    call.upstreamModel,
+    'invoke',
+    JSON.stringify(toTitanEmbeddingsRequest(call)),
+    now,
+  );
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isVector = (v: unknown): v is number[] =>
+  Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+
+/**
+ * Titan's answer (`{embedding, inputTextTokenCount}`) as OpenAI's `CreateEmbeddingResponse` of one
+ * vector, floats or little-endian float32 in base64; usage from `inputTextTokenCount`.
+ */
+export function fromTitanEmbeddings(
+  bytes: Uint8Array,
+  call: ProviderCall,
+): { data: Uint8Array; usage: UsageSummary | undefined } {
+  const broken = (cause?: unknown) =>
+    new GatewayError(
+      'upstream_error',
+      `Provider ${call.providerId} sent an embeddings answer it cannot read.`,
+      {
+        provider: call.providerId,
+        cause,
+      },
+    );
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(bytes));
+  } catch (cause) {
+    throw broken(cause);
+  }
+  if (!isRecord(json) || !isVector(json['embedding'])) throw broken();
+  const vector = json['embedding'];
+  const tokens = isCount(json['inputTextTokenCount']) ? json['inputTextTokenCount'] : undefined;
+  const answer = {
+    object: 'list',
+    data: [
+      {
+        object: 'embedding',
+        index: 0,
+        embedding: call.body['encoding_format'] === 'base64' ? toBase64Vector(vector) : vector,
+      },
+    ],
+    model: call.upstreamModel,
+    usage: { prompt_tokens: tokens ?? 0, total_tokens: tokens ?? 0 },
+  };
+  return {
+    data: encoder.encode(JSON.stringify(answer)),
+    usage:
+      tokens === undefined
+        ? undefined
+        : { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens },
+  };
+}

@@ -1,13 +1,7 @@
-import {
-  expectMatchesOpenAISpec,
-  startFakeAnthropic,
-  startNats,
-  type FakeAnthropic,
-  type ServiceHandle,
-} from '@switchyard/testkit';
+import { expectMatchesOpenAISpec, startFakeAnthropic } from '@switchyard/testkit';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../gateway.js';
+import { describe, expect, it } from 'vitest';
+import { lastBody, readText, readValidStream, useProviderGateway } from './provider-gateway.js';
 
 // An OpenAI SDK client, through every service, to Anthropic's Messages API (the fake): the caller
 // speaks OpenAI only, Anthropic receives its own format.
@@ -16,29 +10,16 @@ const ANTHROPIC_KEY = 'sk-ant-upstream-0123456789';
 const PNG =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
-let nats: ServiceHandle;
-let fake: FakeAnthropic;
-let gw: TestGateway;
-let client: OpenAI;
-
-beforeAll(async () => {
-  nats = await startNats();
-  fake = await startFakeAnthropic({ apiKey: ANTHROPIC_KEY });
-  gw = await startGateway(nats.url, {
-    server: { port: 0, request_timeout_ms: 10_000 },
-    master_key: MASTER,
+const env = useProviderGateway({
+  master: MASTER,
+  startFake: () => startFakeAnthropic({ apiKey: ANTHROPIC_KEY }),
+  config: (fake) => ({
     providers: { anthropic: { type: 'anthropic', base_url: fake.url, api_key: ANTHROPIC_KEY } },
     models: {
       claude: { deployments: [{ provider: 'anthropic', model: 'claude-sonnet-4-5' }] },
       'anthropic/*': { deployments: [{ provider: 'anthropic' }] },
     },
-  });
-  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 });
-});
-afterAll(async () => {
-  await gw?.stop();
-  await fake?.stop();
-  await nats?.stop();
+  }),
 });
 
 const weather: OpenAI.ChatCompletionTool = {
@@ -49,11 +30,11 @@ const weather: OpenAI.ChatCompletionTool = {
     parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
   },
 };
-const lastUpstream = (): Record<string, unknown> => fake.requests.at(-1)!.body as Record<string, unknown>;
+const lastUpstream = () => lastBody(env.fake);
 
 describe('Anthropic through the gateway', () => {
   it('answers an OpenAI completion with usage; Anthropic gets its format and key, never the caller’s', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'claude',
       messages: [
         { role: 'system', content: 'Be brief.' },
@@ -73,27 +54,19 @@ describe('Anthropic through the gateway', () => {
       messages: [{ role: 'user', content: [{ type: 'text', text: 'hello claude' }] }],
       max_tokens: 64,
     });
-    const headers = fake.requests.at(-1)!.headers;
+    const headers = env.fake.requests.at(-1)!.headers;
     expect(headers['x-api-key']).toBe(ANTHROPIC_KEY);
     expect(JSON.stringify(headers)).not.toContain(MASTER);
   });
 
   it('streams spec-valid chunks and ends with the usage chunk when asked', async () => {
-    const stream = await client.chat.completions.create({
+    const stream = await env.client.chat.completions.create({
       model: 'claude',
       messages: [{ role: 'user', content: 'one two three' }],
       stream: true,
       stream_options: { include_usage: true },
     });
-    let text = '';
-    let finish: string | null | undefined;
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      expectMatchesOpenAISpec('CreateChatCompletionStreamResponse', chunk);
-      text += chunk.choices[0]?.delta.content ?? '';
-      finish = chunk.choices[0]?.finish_reason ?? finish;
-      usage = chunk.usage ?? usage;
-    }
+    const { text, finish, usage } = await readValidStream(stream);
     expect(text).toBe('Echo: one two three');
     expect(finish).toBe('stop');
     expect(usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 });
@@ -105,7 +78,7 @@ describe('Anthropic through the gateway', () => {
       role: 'user',
       content: 'What is the weather in Oslo?',
     };
-    const first = await client.chat.completions
+    const first = await env.client.chat.completions
       .stream({ model: 'claude', messages: [question], tools: [weather] })
       .finalChatCompletion();
     const asked = first.choices[0]!;
@@ -117,7 +90,7 @@ describe('Anthropic through the gateway', () => {
       function: { name: 'get_weather', arguments: '{"location":"Oslo"}' },
     });
 
-    const second = await client.chat.completions.create({
+    const second = await env.client.chat.completions.create({
       model: 'claude',
       tools: [weather],
       messages: [
@@ -144,7 +117,7 @@ describe('Anthropic through the gateway', () => {
   });
 
   it('sends image parts as Anthropic image blocks, base64 and URL', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'claude',
       messages: [
         {
@@ -168,7 +141,7 @@ describe('Anthropic through the gateway', () => {
       { type: 'text', text: 'a long shared preamble to cache', cache_control: { type: 'ephemeral' } },
     ];
     const ask = () =>
-      client.chat.completions.create({
+      env.client.chat.completions.create({
         model: 'claude',
         messages: [
           { role: 'system', content: system as OpenAI.ChatCompletionContentPartText[] },
@@ -189,7 +162,7 @@ describe('Anthropic failures through the gateway', () => {
     ['anthropic/fail-404', OpenAI.NotFoundError, 404],
     ['anthropic/prompt-too-long', OpenAI.BadRequestError, 400],
   ])('%s → the SDK’s error for HTTP %i', async (model, cls, status) => {
-    const err = await client.chat.completions
+    const err = await env.client.chat.completions
       .create({ model, messages: [{ role: 'user', content: 'x' }] })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(cls);
@@ -197,7 +170,7 @@ describe('Anthropic failures through the gateway', () => {
   });
 
   it('refuses a parameter Anthropic cannot honour with a 400 naming it', async () => {
-    const err = await client.chat.completions
+    const err = await env.client.chat.completions
       .create({ model: 'claude', messages: [{ role: 'user', content: 'x' }], n: 2 })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
@@ -205,17 +178,13 @@ describe('Anthropic failures through the gateway', () => {
   });
 
   it('ends a stream Anthropic fails mid-answer (overloaded) with an error the SDK raises', async () => {
-    const stream = await client.chat.completions.create({
+    const stream = await env.client.chat.completions.create({
       model: 'anthropic/stream-overloaded',
       messages: [{ role: 'user', content: 'a b c d' }],
       stream: true,
     });
-    let text = '';
-    await expect(
-      (async () => {
-        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-      })(),
-    ).rejects.toThrow(/overloaded/);
-    expect(text).toBe('Echo: a');
+    const seen = { text: '' };
+    await expect(readText(stream, seen)).rejects.toThrow(/overloaded/);
+    expect(seen.text).toBe('Echo: a');
   });
 });

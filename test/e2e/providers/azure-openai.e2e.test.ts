@@ -1,30 +1,17 @@
-import {
-  expectMatchesOpenAISpec,
-  startFakeAzureOpenAI,
-  startNats,
-  type FakeAzureOpenAI,
-  type ServiceHandle,
-} from '@switchyard/testkit';
+import { expectMatchesOpenAISpec, startFakeAzureOpenAI } from '@switchyard/testkit';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../gateway.js';
+import { describe, expect, it } from 'vitest';
+import { readText, readValidStream, useProviderGateway, weather } from './provider-gateway.js';
 
 const MASTER = 'sk-master-e2e-azure-0123456789';
 const AZURE_KEY = 'azure-upstream-key-0123';
 const IMAGE =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
-let nats: ServiceHandle;
-let fake: FakeAzureOpenAI;
-let gw: TestGateway;
-let client: OpenAI;
-
-beforeAll(async () => {
-  nats = await startNats();
-  fake = await startFakeAzureOpenAI({ apiKey: AZURE_KEY });
-  gw = await startGateway(nats.url, {
-    server: { port: 0, request_timeout_ms: 10_000 },
-    master_key: MASTER,
+const env = useProviderGateway({
+  master: MASTER,
+  startFake: () => startFakeAzureOpenAI({ apiKey: AZURE_KEY }),
+  config: (fake) => ({
     providers: {
       azure: { type: 'azure-openai', base_url: fake.url, api_key: AZURE_KEY, api_version: '2024-10-21' },
     },
@@ -32,26 +19,12 @@ beforeAll(async () => {
       'gpt-4o': { deployments: [{ provider: 'azure', model: 'prod-gpt4o' }] },
       'azure/*': { deployments: [{ provider: 'azure' }] },
     },
-  });
-  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 });
+  }),
 });
-afterAll(async () => {
-  await gw?.stop();
-  await fake?.stop();
-  await nats?.stop();
-});
-
-const weather: OpenAI.ChatCompletionTool = {
-  type: 'function',
-  function: {
-    name: 'get_weather',
-    parameters: { type: 'object', properties: { location: { type: 'string' } } },
-  },
-};
 
 describe('Azure OpenAI through the gateway', () => {
   it('answers with usage, calling the deployment with Azure’s key and never the caller’s', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'gpt-4o',
       messages: [
         { role: 'developer', content: 'Be brief.' },
@@ -61,33 +34,27 @@ describe('Azure OpenAI through the gateway', () => {
     expectMatchesOpenAISpec('CreateChatCompletionResponse', answer);
     expect(answer.choices[0]?.message.content).toBe('Echo: hello azure');
     expect(answer.usage).toMatchObject({ prompt_tokens: 4, completion_tokens: 3, total_tokens: 7 });
-    const seen = fake.requests.at(-1)!;
+    const seen = env.fake.requests.at(-1)!;
     expect(seen.path).toBe('/openai/deployments/prod-gpt4o/chat/completions');
     expect(seen.headers['api-key']).toBe(AZURE_KEY);
     expect(JSON.stringify(seen.headers)).not.toContain(MASTER);
   });
 
   it('streams valid chunks (Azure’s prompt-filter chunk removed) with usage when asked', async () => {
-    const stream = await client.chat.completions.create({
+    const stream = await env.client.chat.completions.create({
       model: 'gpt-4o',
       messages: [{ role: 'user', content: 'one two three' }],
       stream: true,
       stream_options: { include_usage: true },
     });
-    let text = '';
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      expectMatchesOpenAISpec('CreateChatCompletionStreamResponse', chunk);
-      text += chunk.choices[0]?.delta.content ?? '';
-      usage = chunk.usage ?? usage;
-    }
+    const { text, usage } = await readValidStream(stream);
     expect(text).toBe('Echo: one two three');
     expect(usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 });
   });
 
   it('round-trips a tool call: the call streams out, the result goes back and is answered', async () => {
     const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'weather in Oslo?' }];
-    const stream = client.chat.completions.stream({
+    const stream = env.client.chat.completions.stream({
       model: 'gpt-4o',
       messages,
       tools: [weather],
@@ -101,16 +68,16 @@ describe('Azure OpenAI through the gateway', () => {
       function: { name: 'get_weather', arguments: '{"location":"Oslo"}' },
     });
     messages.push(first.choices[0]!.message, { role: 'tool', tool_call_id: call!.id, content: 'sunny, 21C' });
-    const second = await client.chat.completions.create({ model: 'gpt-4o', messages, tools: [weather] });
+    const second = await env.client.chat.completions.create({ model: 'gpt-4o', messages, tools: [weather] });
     expect(second.choices[0]?.message.content).toBe('Tool said: sunny, 21C');
-    expect((fake.requests.at(-1)!.body as { messages: unknown[] }).messages[1]).toMatchObject({
+    expect((env.fake.requests.at(-1)!.body as { messages: unknown[] }).messages[1]).toMatchObject({
       role: 'assistant',
       tool_calls: [{ id: call!.id, function: { name: 'get_weather' } }],
     });
   });
 
   it('passes an image part through to the deployment', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'gpt-4o',
       messages: [
         {
@@ -124,7 +91,7 @@ describe('Azure OpenAI through the gateway', () => {
     });
     expect(answer.choices[0]?.message.content).toBe('Echo: what is this');
     expect(
-      (fake.requests.at(-1)!.body as { messages: { content: unknown[] }[] }).messages[0]!.content[1],
+      (env.fake.requests.at(-1)!.body as { messages: { content: unknown[] }[] }).messages[0]!.content[1],
     ).toEqual({
       type: 'image_url',
       image_url: { url: IMAGE, detail: 'low' },
@@ -132,7 +99,7 @@ describe('Azure OpenAI through the gateway', () => {
   });
 
   it('answers a prompt blocked by the content filter with 400 content_filter', async () => {
-    const err = await client.chat.completions
+    const err = await env.client.chat.completions
       .create({ model: 'azure/content-filter', messages: [{ role: 'user', content: 'x' }] })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.APIError);
@@ -140,7 +107,7 @@ describe('Azure OpenAI through the gateway', () => {
   });
 
   it('keeps a content_filter finish reason of a cut answer', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'azure/filtered-answer',
       messages: [{ role: 'user', content: 'x' }],
     });
@@ -153,22 +120,18 @@ describe('Azure OpenAI through the gateway', () => {
     ['azure/fail-500', 502],
   ])('maps %s to HTTP %i', async (model, status) => {
     await expect(
-      client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] }),
+      env.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] }),
     ).rejects.toMatchObject({ status });
   });
 
   it('ends a stream that fails upstream mid-answer with an error the SDK raises', async () => {
-    const stream = await client.chat.completions.create({
+    const stream = await env.client.chat.completions.create({
       model: 'azure/stream-error',
       messages: [{ role: 'user', content: 'a b c d' }],
       stream: true,
     });
-    let text = '';
-    await expect(
-      (async () => {
-        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-      })(),
-    ).rejects.toThrow(/failed while streaming/);
-    expect(text).toContain('Echo:');
+    const seen = { text: '' };
+    await expect(readText(stream, seen)).rejects.toThrow(/failed while streaming/);
+    expect(seen.text).toContain('Echo:');
   });
 });

@@ -1,13 +1,7 @@
-import {
-  expectMatchesOpenAISpec,
-  startFakeBedrock,
-  startNats,
-  type FakeBedrock,
-  type ServiceHandle,
-} from '@switchyard/testkit';
+import { expectMatchesOpenAISpec, startFakeBedrock } from '@switchyard/testkit';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../gateway.js';
+import { describe, expect, it } from 'vitest';
+import { lastBody, readText, readValidStream, useProviderGateway } from './provider-gateway.js';
 
 const MASTER = 'sk-master-e2e-bedrock-0123456789';
 const REGION = 'eu-central-1';
@@ -20,18 +14,11 @@ const CLAUDE = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
 const PNG =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
-let nats: ServiceHandle;
-let fake: FakeBedrock;
-let gw: TestGateway;
-let client: OpenAI;
-
-beforeAll(async () => {
-  nats = await startNats();
+const env = useProviderGateway({
+  master: MASTER,
   // The fake checks every SigV4 signature against these keys, as Bedrock would.
-  fake = await startFakeBedrock({ region: REGION, credentials: KEYS });
-  gw = await startGateway(nats.url, {
-    server: { port: 0, request_timeout_ms: 10_000 },
-    master_key: MASTER,
+  startFake: () => startFakeBedrock({ region: REGION, credentials: KEYS }),
+  config: (fake) => ({
     providers: {
       aws: {
         type: 'bedrock',
@@ -46,13 +33,7 @@ beforeAll(async () => {
       claude: { deployments: [{ provider: 'aws', model: CLAUDE }] },
       'bedrock/*': { deployments: [{ provider: 'aws' }] },
     },
-  });
-  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 });
-});
-afterAll(async () => {
-  await gw?.stop();
-  await fake?.stop();
-  await nats?.stop();
+  }),
 });
 
 const weather: OpenAI.ChatCompletionTool = {
@@ -67,13 +48,13 @@ type ConverseBody = {
   messages: { role: string; content: Record<string, unknown>[] }[];
   toolConfig?: unknown;
 };
-const lastUpstream = (): ConverseBody => fake.requests.at(-1)!.body as ConverseBody;
+const lastUpstream = () => lastBody<ConverseBody>(env.fake);
 
 describe('AWS Bedrock (Converse) through the gateway', () => {
   it('answers a completion valid against OpenAI’s spec, signed for Bedrock, with usage and cache reads', async () => {
     // Two different questions, so no response cache can answer the second: only the prompt cache.
     const ask = (text: string) =>
-      client.chat.completions.create({
+      env.client.chat.completions.create({
         model: 'claude',
         messages: [
           { role: 'system', content: 'You answer briefly.' },
@@ -94,7 +75,7 @@ describe('AWS Bedrock (Converse) through the gateway', () => {
       prompt_tokens_details: { cached_tokens: 3 },
     });
 
-    const seen = fake.requests.at(-1)!;
+    const seen = env.fake.requests.at(-1)!;
     expect(seen).toMatchObject({ modelId: CLAUDE, operation: 'converse' });
     expect(seen.headers['authorization']).toContain(`Credential=${KEYS.accessKeyId}/`);
     expect(seen.headers['x-amz-security-token']).toBe(KEYS.sessionToken);
@@ -102,25 +83,17 @@ describe('AWS Bedrock (Converse) through the gateway', () => {
   });
 
   it('streams chunks valid against OpenAI’s spec, with the usage chunk when asked', async () => {
-    const stream = await client.chat.completions.create({
+    const stream = await env.client.chat.completions.create({
       model: 'bedrock/amazon.nova-lite-v1:0',
       messages: [{ role: 'user', content: 'one two three' }],
       stream: true,
       stream_options: { include_usage: true },
     });
-    let text = '';
-    let finish: string | null | undefined;
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      expectMatchesOpenAISpec('CreateChatCompletionStreamResponse', chunk);
-      text += chunk.choices[0]?.delta.content ?? '';
-      finish = chunk.choices[0]?.finish_reason ?? finish;
-      usage = chunk.usage ?? usage;
-    }
+    const { text, finish, usage } = await readValidStream(stream);
     expect(text).toBe('Echo: one two three');
     expect(finish).toBe('stop');
     expect(usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 });
-    expect(fake.requests.at(-1)).toMatchObject({
+    expect(env.fake.requests.at(-1)).toMatchObject({
       modelId: 'amazon.nova-lite-v1:0',
       operation: 'converse-stream',
     });
@@ -130,7 +103,7 @@ describe('AWS Bedrock (Converse) through the gateway', () => {
     const messages: OpenAI.ChatCompletionMessageParam[] = [
       { role: 'user', content: 'What is the weather in Oslo and Lima?' },
     ];
-    const called = await client.chat.completions
+    const called = await env.client.chat.completions
       .stream({ model: 'claude', messages, tools: [weather] })
       .finalChatCompletion();
     const message = called.choices[0]!.message;
@@ -150,7 +123,7 @@ describe('AWS Bedrock (Converse) through the gateway', () => {
         content: i === 0 ? 'sunny, 21°C' : 'fog, 16°C',
       })),
     );
-    const answer = await client.chat.completions.create({ model: 'claude', messages, tools: [weather] });
+    const answer = await env.client.chat.completions.create({ model: 'claude', messages, tools: [weather] });
     expect(answer.choices[0]?.message.content).toBe('The tool said: sunny, 21°C | fog, 16°C');
 
     const upstream = lastUpstream();
@@ -167,7 +140,7 @@ describe('AWS Bedrock (Converse) through the gateway', () => {
   });
 
   it('sends an image part as image bytes, and refuses an image URL Bedrock cannot fetch', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'claude',
       messages: [
         {
@@ -184,7 +157,7 @@ describe('AWS Bedrock (Converse) through the gateway', () => {
       image: { format: 'png', source: { bytes: PNG.slice('data:image/png;base64,'.length) } },
     });
 
-    const err = await client.chat.completions
+    const err = await env.client.chat.completions
       .create({
         model: 'claude',
         messages: [
@@ -200,7 +173,7 @@ describe('AWS Bedrock (Converse) through the gateway', () => {
   });
 
   it('refuses a parameter Bedrock cannot honour with a 400 naming it', async () => {
-    const err = await client.chat.completions
+    const err = await env.client.chat.completions
       .create({ model: 'claude', messages: [{ role: 'user', content: 'hi' }], seed: 42 })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
@@ -213,7 +186,7 @@ describe('AWS Bedrock (Converse) through the gateway', () => {
     ['bedrock/fail-400-context', OpenAI.BadRequestError, 400, 'context_length_exceeded'],
     ['bedrock/fail-503', OpenAI.InternalServerError, 503, 'service_unavailable'],
   ])('answers upstream %s with the SDK’s matching error', async (model, type, status, code) => {
-    const err = await client.chat.completions
+    const err = await env.client.chat.completions
       .create({ model, messages: [{ role: 'user', content: 'x' }] })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(type);
@@ -221,17 +194,15 @@ describe('AWS Bedrock (Converse) through the gateway', () => {
   });
 
   it('raises in the SDK when Bedrock throttles in the middle of a stream, after the first text', async () => {
-    const stream = await client.chat.completions.create({
+    const stream = await env.client.chat.completions.create({
       model: 'bedrock/stream-throttle',
       messages: [{ role: 'user', content: 'a b c d' }],
       stream: true,
     });
-    let text = '';
-    const err = await (async () => {
-      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-    })().catch((e: unknown) => e);
+    const seen = { text: '' };
+    const err = await readText(stream, seen).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect((err as Error).message).toMatch(/throttling/i);
-    expect(text).toBe('Echo: a');
+    expect(seen.text).toBe('Echo: a');
   });
 });

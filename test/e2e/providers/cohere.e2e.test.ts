@@ -1,56 +1,30 @@
-import {
-  expectMatchesOpenAISpec,
-  startFakeCohere,
-  startNats,
-  type FakeCohere,
-  type ServiceHandle,
-} from '@switchyard/testkit';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../gateway.js';
+import { expectMatchesOpenAISpec, startFakeCohere } from '@switchyard/testkit';
+import type OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { lastBody, readText, readValidStream, useProviderGateway, weather } from './provider-gateway.js';
 
 const MASTER = 'sk-master-e2e-cohere-0123456789';
 const COHERE_KEY = 'cohere-upstream-key-0123';
 const IMAGE =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
-let nats: ServiceHandle;
-let fake: FakeCohere;
-let gw: TestGateway;
-let client: OpenAI;
-
-beforeAll(async () => {
-  nats = await startNats();
-  fake = await startFakeCohere({ apiKey: COHERE_KEY });
-  gw = await startGateway(nats.url, {
-    server: { port: 0, request_timeout_ms: 10_000 },
-    master_key: MASTER,
+const env = useProviderGateway({
+  master: MASTER,
+  startFake: () => startFakeCohere({ apiKey: COHERE_KEY }),
+  config: (fake) => ({
     providers: { cohere: { type: 'cohere', base_url: fake.url, api_key: COHERE_KEY } },
     models: {
       'command-a': { deployments: [{ provider: 'cohere', model: 'command-a-03-2025' }] },
       'cohere/*': { deployments: [{ provider: 'cohere' }] },
     },
-  });
-  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 });
-});
-afterAll(async () => {
-  await gw?.stop();
-  await fake?.stop();
-  await nats?.stop();
+  }),
 });
 
-const weather: OpenAI.ChatCompletionTool = {
-  type: 'function',
-  function: {
-    name: 'get_weather',
-    parameters: { type: 'object', properties: { location: { type: 'string' } } },
-  },
-};
-const cohereBody = (): Record<string, unknown> => fake.requests.at(-1)!.body as Record<string, unknown>;
+const cohereBody = () => lastBody(env.fake);
 
 describe('Cohere v2 through the gateway', () => {
   it('answers in OpenAI’s shape with Cohere’s token counts as usage', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'command-a',
       messages: [
         { role: 'system', content: 'Be brief.' },
@@ -65,30 +39,24 @@ describe('Cohere v2 through the gateway', () => {
     // Cohere's `tokens` (prompt words + its scaffolding), not its `billed_units`.
     expect(answer.usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 3, total_tokens: 14 });
     expect(cohereBody()).toMatchObject({ p: 0.9, seed: 11 });
-    expect(fake.requests.at(-1)!.headers.authorization).toBe(`Bearer ${COHERE_KEY}`);
+    expect(env.fake.requests.at(-1)!.headers.authorization).toBe(`Bearer ${COHERE_KEY}`);
   });
 
   it('streams valid chunks with usage when asked', async () => {
-    const stream = await client.chat.completions.create({
+    const stream = await env.client.chat.completions.create({
       model: 'command-a',
       messages: [{ role: 'user', content: 'one two three' }],
       stream: true,
       stream_options: { include_usage: true },
     });
-    let text = '';
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      expectMatchesOpenAISpec('CreateChatCompletionStreamResponse', chunk);
-      text += chunk.choices[0]?.delta.content ?? '';
-      usage = chunk.usage ?? usage;
-    }
+    const { text, usage } = await readValidStream(stream);
     expect(text).toBe('Echo: one two three');
     expect(usage).toMatchObject({ prompt_tokens: 10, completion_tokens: 4, total_tokens: 14 });
   });
 
   it('round-trips a tool call through the SDK’s stream helper', async () => {
     const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'weather in Oslo?' }];
-    const first = await client.chat.completions
+    const first = await env.client.chat.completions
       .stream({ model: 'command-a', messages, tools: [weather], stream: true })
       .finalChatCompletion();
     const call = first.choices[0]?.message.tool_calls?.[0];
@@ -99,13 +67,17 @@ describe('Cohere v2 through the gateway', () => {
       function: { name: 'get_weather', arguments: '{"location":"Oslo"}' },
     });
     messages.push(first.choices[0]!.message, { role: 'tool', tool_call_id: call!.id, content: 'sunny, 21C' });
-    const second = await client.chat.completions.create({ model: 'command-a', messages, tools: [weather] });
+    const second = await env.client.chat.completions.create({
+      model: 'command-a',
+      messages,
+      tools: [weather],
+    });
     expectMatchesOpenAISpec('CreateChatCompletionResponse', second);
     expect(second.choices[0]?.message.content).toBe('Tool said: sunny, 21C');
   });
 
   it('forces a named tool by offering only it, required', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'command-a',
       messages: [{ role: 'user', content: 'hello' }],
       tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }, weather],
@@ -119,7 +91,7 @@ describe('Cohere v2 through the gateway', () => {
   });
 
   it('passes an image part to a vision model', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'cohere/command-a-vision-07-2025',
       messages: [
         {
@@ -136,7 +108,7 @@ describe('Cohere v2 through the gateway', () => {
 
   it('refuses top_p 1 (Cohere takes at most 0.99) with a 400 naming it', async () => {
     await expect(
-      client.chat.completions.create({
+      env.client.chat.completions.create({
         model: 'command-a',
         messages: [{ role: 'user', content: 'x' }],
         top_p: 1,
@@ -150,22 +122,20 @@ describe('Cohere v2 through the gateway', () => {
     ['cohere/fail-500', 502],
   ])('maps %s to HTTP %i', async (model, status) => {
     await expect(
-      client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] }),
+      env.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] }),
     ).rejects.toMatchObject({ status });
   });
 
   it('ends a stream that fails mid-answer with an error the SDK raises', async () => {
-    const stream = await client.chat.completions.create({
+    const stream = await env.client.chat.completions.create({
       model: 'cohere/stream-error',
       messages: [{ role: 'user', content: 'a b c d' }],
       stream: true,
     });
-    let text = '';
-    await expect(
-      (async () => {
-        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-      })(),
-    ).rejects.toThrow(/failed while generating the answer: internal server error/);
-    expect(text).toContain('Echo:');
+    const seen = { text: '' };
+    await expect(readText(stream, seen)).rejects.toThrow(
+      /failed while generating the answer: internal server error/,
+    );
+    expect(seen.text).toContain('Echo:');
   });
 });

@@ -7,18 +7,10 @@ import {
   startFakeGemini,
   startFakeMistral,
   startFakeOllama,
-  startNats,
-  type FakeAzureOpenAI,
-  type FakeBedrock,
-  type FakeCohere,
-  type FakeGemini,
-  type FakeMistral,
-  type FakeOllama,
-  type ServiceHandle,
 } from '@switchyard/testkit';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../gateway.js';
+import { describe, expect, it } from 'vitest';
+import { useProviderGateway } from './provider-gateway.js';
 
 // Embeddings through every service to each provider's fake, with the openai SDK as the caller.
 const MASTER = 'sk-master-e2e-embeddings-0123456789';
@@ -34,36 +26,34 @@ const AWS = {
 };
 const TITAN = 'amazon.titan-embed-text-v2:0';
 
-let nats: ServiceHandle;
-let azure: FakeAzureOpenAI;
-let mistral: FakeMistral;
-let gemini: FakeGemini;
-let cohere: FakeCohere;
-let ollama: FakeOllama;
-let bedrock: FakeBedrock;
-let gw: TestGateway;
-let client: OpenAI;
-
-beforeAll(async () => {
-  nats = await startNats();
-  azure = await startFakeAzureOpenAI({ apiKey: AZURE_KEY });
-  mistral = await startFakeMistral({ apiKey: MISTRAL_KEY });
-  gemini = await startFakeGemini({ apiKey: GEMINI_KEY });
-  cohere = await startFakeCohere({ apiKey: COHERE_KEY });
-  ollama = await startFakeOllama();
-  bedrock = await startFakeBedrock({ region: AWS.region, credentials: AWS });
-  gw = await startGateway(nats.url, {
-    server: { port: 0, request_timeout_ms: 10_000 },
-    master_key: MASTER,
+const env = useProviderGateway({
+  master: MASTER,
+  startFake: async () => {
+    const fakes = {
+      azure: await startFakeAzureOpenAI({ apiKey: AZURE_KEY }),
+      mistral: await startFakeMistral({ apiKey: MISTRAL_KEY }),
+      gemini: await startFakeGemini({ apiKey: GEMINI_KEY }),
+      cohere: await startFakeCohere({ apiKey: COHERE_KEY }),
+      ollama: await startFakeOllama(),
+      bedrock: await startFakeBedrock({ region: AWS.region, credentials: AWS }),
+    };
+    return {
+      ...fakes,
+      stop: async () => {
+        for (const fake of Object.values(fakes)) await fake.stop();
+      },
+    };
+  },
+  config: (fakes) => ({
     providers: {
-      azure: { type: 'azure-openai', base_url: azure.url, api_key: AZURE_KEY },
-      mistral: { type: 'mistral', base_url: mistral.url, api_key: MISTRAL_KEY },
-      google: { type: 'gemini', base_url: gemini.url, api_key: GEMINI_KEY },
-      cohere: { type: 'cohere', base_url: cohere.url, api_key: COHERE_KEY },
-      local: { type: 'ollama', base_url: ollama.url },
+      azure: { type: 'azure-openai', base_url: fakes.azure.url, api_key: AZURE_KEY },
+      mistral: { type: 'mistral', base_url: fakes.mistral.url, api_key: MISTRAL_KEY },
+      google: { type: 'gemini', base_url: fakes.gemini.url, api_key: GEMINI_KEY },
+      cohere: { type: 'cohere', base_url: fakes.cohere.url, api_key: COHERE_KEY },
+      local: { type: 'ollama', base_url: fakes.ollama.url },
       aws: {
         type: 'bedrock',
-        base_url: bedrock.url,
+        base_url: fakes.bedrock.url,
         region: AWS.region,
         access_key_id: AWS.accessKeyId,
         secret_access_key: AWS.secretAccessKey,
@@ -84,18 +74,7 @@ beforeAll(async () => {
       'titan-embed': { deployments: [{ provider: 'aws', model: TITAN }] },
       'bedrock/*': { deployments: [{ provider: 'aws' }] },
     },
-  });
-  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 });
-});
-afterAll(async () => {
-  await gw?.stop();
-  await azure?.stop();
-  await mistral?.stop();
-  await gemini?.stop();
-  await cohere?.stop();
-  await ollama?.stop();
-  await bedrock?.stop();
-  await nats?.stop();
+  }),
 });
 
 /**
@@ -105,12 +84,12 @@ afterAll(async () => {
 async function embedBothWays(
   body: Omit<OpenAI.EmbeddingCreateParams, 'encoding_format'>,
 ): Promise<OpenAI.CreateEmbeddingResponse> {
-  const floats = await client.embeddings.create({ ...body, encoding_format: 'float' });
+  const floats = await env.client.embeddings.create({ ...body, encoding_format: 'float' });
   expectMatchesOpenAISpec('CreateEmbeddingResponse', floats);
-  const decoded = await client.embeddings.create(body);
+  const decoded = await env.client.embeddings.create(body);
   expectMatchesOpenAISpec('CreateEmbeddingResponse', decoded);
   expect(decoded.data.map((d) => d.embedding)).toEqual(floats.data.map((d) => d.embedding));
-  const raw = await client.embeddings.create({ ...body, encoding_format: 'base64' });
+  const raw = await env.client.embeddings.create({ ...body, encoding_format: 'base64' });
   expect(raw.data.every((d) => typeof d.embedding === 'string')).toBe(true);
   return floats;
 }
@@ -123,7 +102,7 @@ describe('Azure OpenAI embeddings through the gateway', () => {
     expect(vectors(answer)).toEqual([fakeEmbedding('hello azure'), fakeEmbedding('again')]);
     expect(answer.model).toBe('text-embedding-3-small');
     expect(answer.usage).toEqual({ prompt_tokens: 3, total_tokens: 3 });
-    const seen = azure.requests.at(-1)!;
+    const seen = env.fake.azure.requests.at(-1)!;
     expect([seen.path, seen.apiVersion, seen.headers['api-key']]).toEqual([
       '/openai/deployments/prod-embed/embeddings',
       '2024-10-21',
@@ -133,7 +112,7 @@ describe('Azure OpenAI embeddings through the gateway', () => {
   });
 
   it('passes dimensions and token arrays through', async () => {
-    const answer = await client.embeddings.create({
+    const answer = await env.client.embeddings.create({
       model: 'azure-embed',
       input: [[1, 2, 3]],
       dimensions: 3,
@@ -148,7 +127,7 @@ describe('Azure OpenAI embeddings through the gateway', () => {
     ['azure/fail-404', 404],
     ['azure/fail-500', 502],
   ])('maps %s to HTTP %i', async (model, status) => {
-    await expect(client.embeddings.create({ model, input: 'x' })).rejects.toMatchObject({ status });
+    await expect(env.client.embeddings.create({ model, input: 'x' })).rejects.toMatchObject({ status });
   });
 });
 
@@ -157,31 +136,34 @@ describe('Mistral embeddings through the gateway', () => {
     const answer = await embedBothWays({ model: 'mistral-embed', input: ['bonjour le monde', 'salut'] });
     expect(vectors(answer)).toEqual([fakeEmbedding('bonjour le monde'), fakeEmbedding('salut')]);
     expect(answer).toMatchObject({ model: 'mistral-embed', usage: { prompt_tokens: 4, total_tokens: 4 } });
-    const seen = mistral.requests.at(-1)!;
+    const seen = env.fake.mistral.requests.at(-1)!;
     expect([seen.path, seen.headers.authorization]).toEqual(['/v1/embeddings', `Bearer ${MISTRAL_KEY}`]);
     // Mistral is always asked for floats, and never sent a field it would refuse.
     expect(seen.body).toEqual({ model: 'mistral-embed', input: ['bonjour le monde', 'salut'] });
   });
 
   it('sends dimensions as output_dimension', async () => {
-    const answer = await client.embeddings.create({
+    const answer = await env.client.embeddings.create({
       model: 'mistral/codestral-embed',
       input: 'def f(): pass',
       dimensions: 4,
       encoding_format: 'float',
     });
     expect(vectors(answer)).toEqual([fakeEmbedding('def f(): pass', 4)]);
-    expect(mistral.requests.at(-1)!.body).toMatchObject({ model: 'codestral-embed', output_dimension: 4 });
+    expect(env.fake.mistral.requests.at(-1)!.body).toMatchObject({
+      model: 'codestral-embed',
+      output_dimension: 4,
+    });
   });
 
   it('refuses token ids with a 400 naming input, before calling Mistral', async () => {
-    const calls = mistral.requests.length;
-    const err = await client.embeddings
+    const calls = env.fake.mistral.requests.length;
+    const err = await env.client.embeddings
       .create({ model: 'mistral-embed', input: [[1, 2, 3]] })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect(err).toMatchObject({ status: 400, param: 'input' });
-    expect(mistral.requests.length).toBe(calls);
+    expect(env.fake.mistral.requests.length).toBe(calls);
   });
 
   it.each([
@@ -189,7 +171,7 @@ describe('Mistral embeddings through the gateway', () => {
     ['mistral/fail-404', 404],
     ['mistral/fail-503', 503],
   ])('maps %s to HTTP %i', async (model, status) => {
-    await expect(client.embeddings.create({ model, input: 'x' })).rejects.toMatchObject({ status });
+    await expect(env.client.embeddings.create({ model, input: 'x' })).rejects.toMatchObject({ status });
   });
 });
 
@@ -201,7 +183,7 @@ describe('Gemini embeddings through the gateway', () => {
       model: 'gemini-embedding-001',
       usage: { prompt_tokens: 0, total_tokens: 0 },
     });
-    const seen = gemini.requests.at(-1)!;
+    const seen = env.fake.gemini.requests.at(-1)!;
     expect([seen.path, seen.headers['x-goog-api-key']]).toEqual([
       '/v1beta/models/gemini-embedding-001:batchEmbedContents',
       GEMINI_KEY,
@@ -209,7 +191,7 @@ describe('Gemini embeddings through the gateway', () => {
   });
 
   it('sends dimensions as outputDimensionality, and Gemini’s task_type on every request', async () => {
-    const answer = await client.embeddings.create({
+    const answer = await env.client.embeddings.create({
       model: 'gemini-embed',
       input: ['a query'],
       dimensions: 6,
@@ -218,7 +200,7 @@ describe('Gemini embeddings through the gateway', () => {
       task_type: 'RETRIEVAL_QUERY',
     });
     expect(vectors(answer)).toEqual([fakeEmbedding('a query', 6)]);
-    expect(gemini.requests.at(-1)!.body).toEqual({
+    expect(env.fake.gemini.requests.at(-1)!.body).toEqual({
       requests: [
         {
           model: 'models/gemini-embedding-001',
@@ -231,7 +213,9 @@ describe('Gemini embeddings through the gateway', () => {
   });
 
   it('refuses token ids with a 400 naming input', async () => {
-    await expect(client.embeddings.create({ model: 'gemini-embed', input: [1, 2] })).rejects.toMatchObject({
+    await expect(
+      env.client.embeddings.create({ model: 'gemini-embed', input: [1, 2] }),
+    ).rejects.toMatchObject({
       status: 400,
       param: 'input',
     });
@@ -242,7 +226,7 @@ describe('Gemini embeddings through the gateway', () => {
     ['gemini/fail-404', 404],
     ['gemini/fail-500', 502],
   ])('maps %s to HTTP %i', async (model, status) => {
-    await expect(client.embeddings.create({ model, input: 'x' })).rejects.toMatchObject({ status });
+    await expect(env.client.embeddings.create({ model, input: 'x' })).rejects.toMatchObject({ status });
   });
 });
 
@@ -251,7 +235,7 @@ describe('Cohere embeddings through the gateway', () => {
     const answer = await embedBothWays({ model: 'cohere-embed', input: ['hello cohere', 'bye'] });
     expect(vectors(answer)).toEqual([fakeEmbedding('hello cohere'), fakeEmbedding('bye')]);
     expect(answer).toMatchObject({ model: 'embed-v4.0', usage: { prompt_tokens: 3, total_tokens: 3 } });
-    const seen = cohere.requests.at(-1)!;
+    const seen = env.fake.cohere.requests.at(-1)!;
     expect([seen.path, seen.headers.authorization]).toEqual(['/v2/embed', `Bearer ${COHERE_KEY}`]);
     expect(seen.body).toEqual({
       model: 'embed-v4.0',
@@ -262,7 +246,7 @@ describe('Cohere embeddings through the gateway', () => {
   });
 
   it('sends dimensions as output_dimension, and Cohere’s own input_type', async () => {
-    const answer = await client.embeddings.create({
+    const answer = await env.client.embeddings.create({
       model: 'cohere-embed',
       input: 'a query',
       dimensions: 256,
@@ -271,16 +255,21 @@ describe('Cohere embeddings through the gateway', () => {
       input_type: 'search_query',
     });
     expect(vectors(answer)).toEqual([fakeEmbedding('a query', 256)]);
-    expect(cohere.requests.at(-1)!.body).toMatchObject({ output_dimension: 256, input_type: 'search_query' });
+    expect(env.fake.cohere.requests.at(-1)!.body).toMatchObject({
+      output_dimension: 256,
+      input_type: 'search_query',
+    });
   });
 
   it('refuses token ids with a 400 naming input; passes Cohere’s own 400 on', async () => {
-    await expect(client.embeddings.create({ model: 'cohere-embed', input: [[1, 2]] })).rejects.toMatchObject({
+    await expect(
+      env.client.embeddings.create({ model: 'cohere-embed', input: [[1, 2]] }),
+    ).rejects.toMatchObject({
       status: 400,
       param: 'input',
     });
     await expect(
-      client.embeddings.create({ model: 'cohere-embed', input: 'x', dimensions: 3 }),
+      env.client.embeddings.create({ model: 'cohere-embed', input: 'x', dimensions: 3 }),
     ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/output_dimension/) });
   });
 
@@ -289,7 +278,7 @@ describe('Cohere embeddings through the gateway', () => {
     ['cohere/fail-404', 404],
     ['cohere/fail-500', 502],
   ])('maps %s to HTTP %i', async (model, status) => {
-    await expect(client.embeddings.create({ model, input: 'x' })).rejects.toMatchObject({ status });
+    await expect(env.client.embeddings.create({ model, input: 'x' })).rejects.toMatchObject({ status });
   });
 });
 
@@ -298,7 +287,7 @@ describe('Ollama embeddings through the gateway', () => {
     const answer = await embedBothWays({ model: 'ollama-embed', input: ['why is the sky blue', 'green'] });
     expect(vectors(answer)).toEqual([fakeEmbedding('why is the sky blue'), fakeEmbedding('green')]);
     expect(answer).toMatchObject({ model: 'all-minilm', usage: { prompt_tokens: 6, total_tokens: 6 } });
-    const seen = ollama.requests.at(-1)!;
+    const seen = env.fake.ollama.requests.at(-1)!;
     expect([seen.path, seen.body]).toEqual([
       '/api/embed',
       { model: 'all-minilm', input: ['why is the sky blue', 'green'] },
@@ -306,14 +295,14 @@ describe('Ollama embeddings through the gateway', () => {
   });
 
   it('passes dimensions on as they are', async () => {
-    const answer = await client.embeddings.create({
+    const answer = await env.client.embeddings.create({
       model: 'ollama/qwen3-embedding:0.6b',
       input: 'one',
       dimensions: 3,
       encoding_format: 'float',
     });
     expect(vectors(answer)).toEqual([fakeEmbedding('one', 3)]);
-    expect(ollama.requests.at(-1)!.body).toEqual({
+    expect(env.fake.ollama.requests.at(-1)!.body).toEqual({
       model: 'qwen3-embedding:0.6b',
       input: 'one',
       dimensions: 3,
@@ -321,7 +310,9 @@ describe('Ollama embeddings through the gateway', () => {
   });
 
   it('refuses token ids with a 400 naming input', async () => {
-    await expect(client.embeddings.create({ model: 'ollama-embed', input: [7, 8] })).rejects.toMatchObject({
+    await expect(
+      env.client.embeddings.create({ model: 'ollama-embed', input: [7, 8] }),
+    ).rejects.toMatchObject({
       status: 400,
       param: 'input',
     });
@@ -332,7 +323,7 @@ describe('Ollama embeddings through the gateway', () => {
     ['ollama/fail-500', 502],
     ['ollama/fail-503', 503],
   ])('maps %s to HTTP %i', async (model, status) => {
-    await expect(client.embeddings.create({ model, input: 'x' })).rejects.toMatchObject({ status });
+    await expect(env.client.embeddings.create({ model, input: 'x' })).rejects.toMatchObject({ status });
   });
 });
 
@@ -341,7 +332,7 @@ describe('Bedrock (Titan Text Embeddings v2) embeddings through the gateway', ()
     const answer = await embedBothWays({ model: 'titan-embed', input: 'hello titan world' });
     expect(vectors(answer)).toEqual([fakeEmbedding('hello titan world')]);
     expect(answer).toMatchObject({ model: TITAN, usage: { prompt_tokens: 3, total_tokens: 3 } });
-    const seen = bedrock.requests.at(-1)!;
+    const seen = env.fake.bedrock.requests.at(-1)!;
     expect([seen.path, seen.operation, seen.modelId]).toEqual([
       `/model/${encodeURIComponent(TITAN)}/invoke`,
       'invoke',
@@ -352,14 +343,14 @@ describe('Bedrock (Titan Text Embeddings v2) embeddings through the gateway', ()
   });
 
   it('takes an array of one text, and dimensions', async () => {
-    const answer = await client.embeddings.create({
+    const answer = await env.client.embeddings.create({
       model: 'titan-embed',
       input: ['just one'],
       dimensions: 256,
       encoding_format: 'float',
     });
     expect(vectors(answer)).toEqual([fakeEmbedding('just one', 256)]);
-    expect(bedrock.requests.at(-1)!.body).toEqual({
+    expect(env.fake.bedrock.requests.at(-1)!.body).toEqual({
       inputText: 'just one',
       normalize: true,
       dimensions: 256,
@@ -367,8 +358,8 @@ describe('Bedrock (Titan Text Embeddings v2) embeddings through the gateway', ()
   });
 
   it('refuses more than one text, and token ids, with a 400 naming input, before calling Bedrock', async () => {
-    const calls = bedrock.requests.length;
-    const many = await client.embeddings
+    const calls = env.fake.bedrock.requests.length;
+    const many = await env.client.embeddings
       .create({ model: 'titan-embed', input: ['a', 'b'] })
       .catch((e: unknown) => e);
     expect(many).toBeInstanceOf(OpenAI.BadRequestError);
@@ -377,16 +368,18 @@ describe('Bedrock (Titan Text Embeddings v2) embeddings through the gateway', ()
       param: 'input',
       message: expect.stringMatching(/one text per request/),
     });
-    await expect(client.embeddings.create({ model: 'titan-embed', input: [1, 2] })).rejects.toMatchObject({
-      status: 400,
-      param: 'input',
-    });
-    expect(bedrock.requests.length).toBe(calls);
+    await expect(env.client.embeddings.create({ model: 'titan-embed', input: [1, 2] })).rejects.toMatchObject(
+      {
+        status: 400,
+        param: 'input',
+      },
+    );
+    expect(env.fake.bedrock.requests.length).toBe(calls);
   });
 
   it('passes Bedrock’s own validation error on as a 400', async () => {
     await expect(
-      client.embeddings.create({ model: 'titan-embed', input: 'x', dimensions: 100 }),
+      env.client.embeddings.create({ model: 'titan-embed', input: 'x', dimensions: 100 }),
     ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/dimensions/) });
   });
 
@@ -395,6 +388,6 @@ describe('Bedrock (Titan Text Embeddings v2) embeddings through the gateway', ()
     ['bedrock/fail-404', 404],
     ['bedrock/fail-500', 502],
   ])('maps %s to HTTP %i', async (model, status) => {
-    await expect(client.embeddings.create({ model, input: 'x' })).rejects.toMatchObject({ status });
+    await expect(env.client.embeddings.create({ model, input: 'x' })).rejects.toMatchObject({ status });
   });
 });

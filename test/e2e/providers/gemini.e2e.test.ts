@@ -1,13 +1,7 @@
-import {
-  expectMatchesOpenAISpec,
-  startFakeGemini,
-  startNats,
-  type FakeGemini,
-  type ServiceHandle,
-} from '@switchyard/testkit';
+import { expectMatchesOpenAISpec, startFakeGemini } from '@switchyard/testkit';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../gateway.js';
+import { describe, expect, it } from 'vitest';
+import { lastBody, readText, readValidStream, useProviderGateway } from './provider-gateway.js';
 
 // An OpenAI SDK client, the whole gateway, and the fake Gemini API behind it.
 const MASTER = 'sk-master-gemini-e2e-0123456789';
@@ -28,37 +22,23 @@ const weatherTool: OpenAI.ChatCompletionTool = {
   },
 };
 
-let nats: ServiceHandle;
-let fake: FakeGemini;
-let gw: TestGateway;
-let client: OpenAI;
-
-beforeAll(async () => {
-  nats = await startNats();
-  fake = await startFakeGemini({ apiKey: UPSTREAM_KEY });
-  gw = await startGateway(nats.url, {
-    server: { port: 0, request_timeout_ms: 10_000 },
-    master_key: MASTER,
+const env = useProviderGateway({
+  master: MASTER,
+  startFake: () => startFakeGemini({ apiKey: UPSTREAM_KEY }),
+  config: (fake) => ({
     providers: { google: { type: 'gemini', base_url: fake.url, api_key: UPSTREAM_KEY } },
     models: {
       'gemini-flash': { deployments: [{ provider: 'google', model: 'gemini-2.5-flash' }] },
       'gemini/*': { deployments: [{ provider: 'google' }] },
     },
-  });
-  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 });
+  }),
 });
 
-afterAll(async () => {
-  await gw?.stop();
-  await fake?.stop();
-  await nats?.stop();
-});
-
-const upstreamBody = () => fake.requests.at(-1)!.body as Record<string, unknown>;
+const upstreamBody = () => lastBody(env.fake);
 
 describe('Gemini through the gateway, with the openai SDK', () => {
   it('answers a plain request, valid against OpenAI’s spec, with Gemini’s usage intact', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'gemini-flash',
       messages: [
         { role: 'system', content: 'Be brief.' },
@@ -80,7 +60,7 @@ describe('Gemini through the gateway, with the openai SDK', () => {
       completion_tokens_details: { reasoning_tokens: 4 },
     });
 
-    const seen = fake.requests.at(-1)!;
+    const seen = env.fake.requests.at(-1)!;
     expect(seen.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
     expect(seen.headers['x-goog-api-key']).toBe(UPSTREAM_KEY);
     expect(JSON.stringify(seen.headers)).not.toContain(MASTER);
@@ -92,32 +72,26 @@ describe('Gemini through the gateway, with the openai SDK', () => {
   });
 
   it('streams, every chunk valid against OpenAI’s spec, ending with the usage chunk it asked for', async () => {
-    const stream = await client.chat.completions.create({
+    const stream = await env.client.chat.completions.create({
       model: 'gemini/gemini-2.0-flash',
       messages: [{ role: 'user', content: 'one two three' }],
       stream: true,
       stream_options: { include_usage: true },
     });
-    let text = '';
-    let finish: string | null | undefined;
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      expectMatchesOpenAISpec('CreateChatCompletionStreamResponse', chunk);
-      text += chunk.choices[0]?.delta.content ?? '';
-      finish = chunk.choices[0]?.finish_reason ?? finish;
-      usage = chunk.usage ?? usage;
-    }
+    const { text, finish, usage } = await readValidStream(stream);
     expect(text).toBe('Echo: one two three');
     expect(finish).toBe('stop');
     expect(usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 });
-    expect(fake.requests.at(-1)!.path).toBe('/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse');
+    expect(env.fake.requests.at(-1)!.path).toBe(
+      '/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse',
+    );
   });
 
   it('runs a tool-call round trip: the result reaches Gemini as a functionResponse, signature intact', async () => {
     const messages: OpenAI.ChatCompletionMessageParam[] = [
       { role: 'user', content: 'What is the weather in Oslo?' },
     ];
-    const first = await client.chat.completions.create({
+    const first = await env.client.chat.completions.create({
       model: 'gemini/gemini-3-pro-preview',
       messages,
       tools: [weatherTool],
@@ -130,7 +104,7 @@ describe('Gemini through the gateway, with the openai SDK', () => {
 
     // Sent back as the SDK returned it; Gemini 3 refuses a history whose call lost its signature.
     messages.push(choice.message, { role: 'tool', tool_call_id: call.id, content: '{"temp_c":-2}' });
-    const second = await client.chat.completions.create({
+    const second = await env.client.chat.completions.create({
       model: 'gemini/gemini-3-pro-preview',
       messages,
       tools: [weatherTool],
@@ -151,7 +125,7 @@ describe('Gemini through the gateway, with the openai SDK', () => {
   });
 
   it('streams parallel tool calls that the SDK’s stream helper assembles', async () => {
-    const runner = client.chat.completions.stream({
+    const runner = env.client.chat.completions.stream({
       model: 'gemini/gemini-2.0-flash',
       messages: [{ role: 'user', content: 'Weather in Oslo and Paris?' }],
       tools: [weatherTool],
@@ -171,7 +145,7 @@ describe('Gemini through the gateway, with the openai SDK', () => {
   });
 
   it('sends image parts as inline data and by URL', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'gemini/gemini-2.0-flash',
       messages: [
         {
@@ -192,7 +166,7 @@ describe('Gemini through the gateway, with the openai SDK', () => {
   });
 
   it('reports a prompt Gemini blocked as content_filter', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'gemini/blocked-prompt',
       messages: [{ role: 'user', content: 'x' }],
     });
@@ -202,7 +176,7 @@ describe('Gemini through the gateway, with the openai SDK', () => {
 
 describe('Gemini failures through the gateway, as the openai SDK raises them', () => {
   const ask = (model: string, extra: object = {}) =>
-    client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }], ...extra });
+    env.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }], ...extra });
 
   it.each([
     ['gemini/fail-429', OpenAI.RateLimitError, 429],
@@ -222,16 +196,13 @@ describe('Gemini failures through the gateway, as the openai SDK raises them', (
   });
 
   it('makes the SDK raise when Gemini reports an error inside the stream', async () => {
-    const stream = await client.chat.completions.create({
+    const stream = await env.client.chat.completions.create({
       model: 'gemini/stream-error',
       messages: [{ role: 'user', content: 'a b c d' }],
       stream: true,
     });
-    const texts: string[] = [];
-    const iterate = async (): Promise<void> => {
-      for await (const chunk of stream) texts.push(chunk.choices[0]?.delta.content ?? '');
-    };
-    await expect(iterate()).rejects.toThrow(/internal error/i);
-    expect(texts.join('')).toBe('Echo: a');
+    const seen = { text: '' };
+    await expect(readText(stream, seen)).rejects.toThrow(/internal error/i);
+    expect(seen.text).toBe('Echo: a');
   });
 });

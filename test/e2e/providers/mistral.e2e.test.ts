@@ -1,56 +1,30 @@
-import {
-  expectMatchesOpenAISpec,
-  startFakeMistral,
-  startNats,
-  type FakeMistral,
-  type ServiceHandle,
-} from '@switchyard/testkit';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../gateway.js';
+import { expectMatchesOpenAISpec, startFakeMistral } from '@switchyard/testkit';
+import type OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { lastBody, readText, readValidStream, useProviderGateway, weather } from './provider-gateway.js';
 
 const MASTER = 'sk-master-e2e-mistral-0123456789';
 const MISTRAL_KEY = 'mistral-upstream-key-0123';
 const IMAGE =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
-let nats: ServiceHandle;
-let fake: FakeMistral;
-let gw: TestGateway;
-let client: OpenAI;
-
-beforeAll(async () => {
-  nats = await startNats();
-  fake = await startFakeMistral({ apiKey: MISTRAL_KEY });
-  gw = await startGateway(nats.url, {
-    server: { port: 0, request_timeout_ms: 10_000 },
-    master_key: MASTER,
+const env = useProviderGateway({
+  master: MASTER,
+  startFake: () => startFakeMistral({ apiKey: MISTRAL_KEY }),
+  config: (fake) => ({
     providers: { mistral: { type: 'mistral', base_url: fake.url, api_key: MISTRAL_KEY } },
     models: {
       'mistral-small': { deployments: [{ provider: 'mistral', model: 'mistral-small-latest' }] },
       'mistral/*': { deployments: [{ provider: 'mistral' }] },
     },
-  });
-  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 });
-});
-afterAll(async () => {
-  await gw?.stop();
-  await fake?.stop();
-  await nats?.stop();
+  }),
 });
 
-const weather: OpenAI.ChatCompletionTool = {
-  type: 'function',
-  function: {
-    name: 'get_weather',
-    parameters: { type: 'object', properties: { location: { type: 'string' } } },
-  },
-};
-const mistralBody = (): Record<string, unknown> => fake.requests.at(-1)!.body as Record<string, unknown>;
+const mistralBody = () => lastBody(env.fake);
 
 describe('Mistral through the gateway', () => {
   it('answers an OpenAI request (with fields Mistral would refuse) in OpenAI’s shape, with usage', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'mistral-small',
       messages: [
         { role: 'developer', content: 'Be brief.' },
@@ -66,30 +40,24 @@ describe('Mistral through the gateway', () => {
       random_seed: 3,
       messages: [{ role: 'system' }, { role: 'user', content: 'bonjour' }],
     });
-    expect(fake.requests.at(-1)!.headers.authorization).toBe(`Bearer ${MISTRAL_KEY}`);
+    expect(env.fake.requests.at(-1)!.headers.authorization).toBe(`Bearer ${MISTRAL_KEY}`);
   });
 
   it('streams valid chunks, with OpenAI’s usage chunk when asked', async () => {
-    const stream = await client.chat.completions.create({
+    const stream = await env.client.chat.completions.create({
       model: 'mistral-small',
       messages: [{ role: 'user', content: 'one two three' }],
       stream: true,
       stream_options: { include_usage: true },
     });
-    let text = '';
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      expectMatchesOpenAISpec('CreateChatCompletionStreamResponse', chunk);
-      text += chunk.choices[0]?.delta.content ?? '';
-      usage = chunk.usage ?? usage;
-    }
+    const { text, usage } = await readValidStream(stream);
     expect(text).toBe('Echo: one two three');
     expect(usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 });
   });
 
   it('round-trips a tool call through the SDK’s stream helper', async () => {
     const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'weather in Oslo?' }];
-    const first = await client.chat.completions
+    const first = await env.client.chat.completions
       .stream({ model: 'mistral-small', messages, tools: [weather], tool_choice: 'required', stream: true })
       .finalChatCompletion();
     const call = first.choices[0]?.message.tool_calls?.[0];
@@ -100,7 +68,7 @@ describe('Mistral through the gateway', () => {
       function: { name: 'get_weather', arguments: '{"location":"Oslo"}' },
     });
     messages.push(first.choices[0]!.message, { role: 'tool', tool_call_id: call!.id, content: 'sunny, 21C' });
-    const second = await client.chat.completions.create({
+    const second = await env.client.chat.completions.create({
       model: 'mistral-small',
       messages,
       tools: [weather],
@@ -110,7 +78,7 @@ describe('Mistral through the gateway', () => {
   });
 
   it('passes an image part to a vision model', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'mistral/pixtral-12b-latest',
       messages: [
         {
@@ -131,7 +99,7 @@ describe('Mistral through the gateway', () => {
 
   it('refuses a parameter Mistral cannot honour with a 400 naming it', async () => {
     await expect(
-      client.chat.completions.create({
+      env.client.chat.completions.create({
         model: 'mistral-small',
         messages: [{ role: 'user', content: 'x' }],
         logprobs: true,
@@ -145,22 +113,18 @@ describe('Mistral through the gateway', () => {
     ['mistral/fail-500', 502],
   ])('maps %s to HTTP %i', async (model, status) => {
     await expect(
-      client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] }),
+      env.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] }),
     ).rejects.toMatchObject({ status });
   });
 
   it('ends a stream that fails mid-answer with an error the SDK raises', async () => {
-    const stream = await client.chat.completions.create({
+    const stream = await env.client.chat.completions.create({
       model: 'mistral/stream-error',
       messages: [{ role: 'user', content: 'a b c d' }],
       stream: true,
     });
-    let text = '';
-    await expect(
-      (async () => {
-        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-      })(),
-    ).rejects.toThrow(/failed while streaming: Internal server error/);
-    expect(text).toContain('Echo:');
+    const seen = { text: '' };
+    await expect(readText(stream, seen)).rejects.toThrow(/failed while streaming: Internal server error/);
+    expect(seen.text).toContain('Echo:');
   });
 });

@@ -1,55 +1,29 @@
-import {
-  expectMatchesOpenAISpec,
-  startFakeOllama,
-  startNats,
-  type FakeOllama,
-  type ServiceHandle,
-} from '@switchyard/testkit';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../gateway.js';
+import { expectMatchesOpenAISpec, startFakeOllama } from '@switchyard/testkit';
+import type OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { lastBody, readText, readValidStream, useProviderGateway, weather } from './provider-gateway.js';
 
 const MASTER = 'sk-master-e2e-ollama-0123456789';
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
-let nats: ServiceHandle;
-let fake: FakeOllama;
-let gw: TestGateway;
-let client: OpenAI;
-
-beforeAll(async () => {
-  nats = await startNats();
-  fake = await startFakeOllama();
-  gw = await startGateway(nats.url, {
-    server: { port: 0, request_timeout_ms: 10_000 },
-    master_key: MASTER,
+const env = useProviderGateway({
+  master: MASTER,
+  startFake: () => startFakeOllama(),
+  config: (fake) => ({
     providers: { local: { type: 'ollama', base_url: fake.url } },
     models: {
       'llama3.2': { deployments: [{ provider: 'local', model: 'llama3.2' }] },
       'ollama/*': { deployments: [{ provider: 'local' }] },
     },
-  });
-  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 });
-});
-afterAll(async () => {
-  await gw?.stop();
-  await fake?.stop();
-  await nats?.stop();
+  }),
 });
 
-const weather: OpenAI.ChatCompletionTool = {
-  type: 'function',
-  function: {
-    name: 'get_weather',
-    parameters: { type: 'object', properties: { location: { type: 'string' } } },
-  },
-};
-const ollamaBody = (): Record<string, unknown> => fake.requests.at(-1)!.body as Record<string, unknown>;
+const ollamaBody = () => lastBody(env.fake);
 
 describe('Ollama (native API) through the gateway', () => {
   it('answers in OpenAI’s shape with Ollama’s counts as usage', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'llama3.2',
       messages: [
         { role: 'system', content: 'Be brief.' },
@@ -65,26 +39,20 @@ describe('Ollama (native API) through the gateway', () => {
   });
 
   it('streams valid chunks with usage when asked', async () => {
-    const stream = await client.chat.completions.create({
+    const stream = await env.client.chat.completions.create({
       model: 'llama3.2',
       messages: [{ role: 'user', content: 'one two three' }],
       stream: true,
       stream_options: { include_usage: true },
     });
-    let text = '';
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      expectMatchesOpenAISpec('CreateChatCompletionStreamResponse', chunk);
-      text += chunk.choices[0]?.delta.content ?? '';
-      usage = chunk.usage ?? usage;
-    }
+    const { text, usage } = await readValidStream(stream);
     expect(text).toBe('Echo: one two three');
     expect(usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 });
   });
 
   it('round-trips a tool call through the SDK’s stream helper', async () => {
     const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'weather in Oslo?' }];
-    const first = await client.chat.completions
+    const first = await env.client.chat.completions
       .stream({ model: 'llama3.2', messages, tools: [weather], stream: true })
       .finalChatCompletion();
     const call = first.choices[0]?.message.tool_calls?.[0];
@@ -94,13 +62,17 @@ describe('Ollama (native API) through the gateway', () => {
       function: { name: 'get_weather', arguments: '{"location":"Oslo"}' },
     });
     messages.push(first.choices[0]!.message, { role: 'tool', tool_call_id: call!.id, content: 'sunny, 21C' });
-    const second = await client.chat.completions.create({ model: 'llama3.2', messages, tools: [weather] });
+    const second = await env.client.chat.completions.create({
+      model: 'llama3.2',
+      messages,
+      tools: [weather],
+    });
     expectMatchesOpenAISpec('CreateChatCompletionResponse', second);
     expect(second.choices[0]?.message.content).toBe('Tool said: sunny, 21C');
   });
 
   it('sends an inline image part as base64 images', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'ollama/llava',
       messages: [
         {
@@ -118,7 +90,7 @@ describe('Ollama (native API) through the gateway', () => {
 
   it('refuses an image URL with a 400 naming the part', async () => {
     await expect(
-      client.chat.completions.create({
+      env.client.chat.completions.create({
         model: 'llama3.2',
         messages: [
           {
@@ -131,7 +103,7 @@ describe('Ollama (native API) through the gateway', () => {
   });
 
   it('asks for JSON when the caller sets response_format', async () => {
-    const answer = await client.chat.completions.create({
+    const answer = await env.client.chat.completions.create({
       model: 'llama3.2',
       messages: [{ role: 'user', content: 'json please' }],
       response_format: { type: 'json_object' },
@@ -146,22 +118,18 @@ describe('Ollama (native API) through the gateway', () => {
     ['ollama/fail-500', 502],
   ])('maps %s to HTTP %i', async (model, status) => {
     await expect(
-      client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] }),
+      env.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] }),
     ).rejects.toMatchObject({ status });
   });
 
   it('ends a stream that fails mid-answer with an error the SDK raises', async () => {
-    const stream = await client.chat.completions.create({
+    const stream = await env.client.chat.completions.create({
       model: 'ollama/stream-error',
       messages: [{ role: 'user', content: 'a b c d' }],
       stream: true,
     });
-    let text = '';
-    await expect(
-      (async () => {
-        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-      })(),
-    ).rejects.toThrow(/failed while streaming/);
-    expect(text).toContain('Echo:');
+    const seen = { text: '' };
+    await expect(readText(stream, seen)).rejects.toThrow(/failed while streaming/);
+    expect(seen.text).toContain('Echo:');
   });
 });

@@ -1,15 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { once } from '../infra/once.js';
 import type { ServiceHandle } from '../service-handle.js';
-import { readBody } from '../fake-openai/http-io.js';
 import { isRecord } from '../fake-openai/message-text.js';
 import type { RecordedRequest } from '../fake-openai/start-fake-openai.js';
 import { invalidRequest } from './anthropic-errors.js';
 import { createUsageMeter } from './fake-usage.js';
 import { handleMessages, sendFailure } from './messages-endpoint.js';
+import { readFakeRequest } from '../fake-server/read-fake-request.js';
+import { startFakeServer } from '../fake-server/start-fake-server.js';
 
 export interface FakeAnthropicOptions {
   /** When set, requests must carry it (`x-api-key` or `Authorization: Bearer`), else 401 authentication_error. */
@@ -30,36 +28,11 @@ export interface FakeAnthropic extends ServiceHandle {
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   const requests: RecordedRequest[] = [];
   const meter = createUsageMeter();
-  let seq = 0;
-  const server = createServer((req, res) => {
-    const n = ++seq;
-    const requestId = `req_fake_${String(n).padStart(6, '0')}`;
+  async function handle(req: IncomingMessage, res: ServerResponse, n: number): Promise<void> {
+    const requestId = requestIdOf(n);
     res.setHeader('request-id', requestId);
-    handle(req, res, n, requestId).catch(() => {
-      // Aborted waits land here when the client left or the server stopped: nothing to answer.
-      if (!res.headersSent && !res.destroyed) {
-        sendFailure({ res, requestId }, { status: 500, type: 'api_error', message: 'Internal server error' });
-      } else res.destroy();
-    });
-  });
-
-  async function handle(
-    req: IncomingMessage,
-    res: ServerResponse,
-    n: number,
-    requestId: string,
-  ): Promise<void> {
-    const aborter = new AbortController();
-    res.once('close', () => aborter.abort());
-    const path = new URL(req.url ?? '/', 'http://fake').pathname;
-    const raw = await readBody(req);
-    const parsed = parseJson(raw);
-    requests.push({
-      method: req.method ?? '',
-      path,
-      headers: req.headers,
-      body: parsed.ok ? parsed.value : raw || undefined,
-    });
+    const { signal, path, parsed, recorded } = await readFakeRequest(req, res);
+    requests.push(recorded);
     const ctx = { res, requestId };
 
     // The API takes the key as `x-api-key` (what gateways send) or as a bearer token (what
@@ -72,7 +45,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (!req.headers['anthropic-version']) {
       return sendFailure(ctx, invalidRequest('anthropic-version: header is required'));
     }
-    if (options.latencyMs) await sleep(options.latencyMs, undefined, { signal: aborter.signal });
+    if (options.latencyMs) await sleep(options.latencyMs, undefined, { signal: signal });
 
     if (req.method === 'POST' && path === '/v1/messages') {
       if (!parsed.ok || !isRecord(parsed.value)) {
@@ -81,7 +54,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       const model = typeof parsed.value.model === 'string' ? parsed.value.model : '';
       return handleMessages(parsed.value, {
         res,
-        signal: aborter.signal,
+        signal: signal,
         chunkDelayMs: options.chunkDelayMs ?? 0,
         meta: { id: `msg_fake${String(n).padStart(6, '0')}`, model },
         requestId,
@@ -91,28 +64,13 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     return sendFailure(ctx, { status: 404, type: 'not_found_error', message: 'Not found' });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-
-  // closeAllConnections destroys sockets held by `hang` requests and keep-alive clients, which
-  // would otherwise keep close() waiting forever.
-  const stop = once(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+  const { url, stop } = await startFakeServer(handle, (res, n) =>
+    sendFailure(
+      { res, requestId: requestIdOf(n) },
+      { status: 500, type: 'api_error', message: 'Internal server error' },
+    ),
   );
-  return { url: `http://127.0.0.1:${port}`, requests, stop };
+  return { url, requests, stop };
 }
 
-function parseJson(raw: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(raw) };
-  } catch {
-    return { ok: false };
-  }
-}
+const requestIdOf = (n: number): string => `req_fake_${String(n).padStart(6, '0')}`;

@@ -1,7 +1,4 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { once } from '../infra/once.js';
 import type { ServiceHandle } from '../service-handle.js';
 import { readBody, sendJson } from '../fake-openai/http-io.js';
 import { isRecord } from '../fake-openai/message-text.js';
@@ -9,6 +6,7 @@ import { serverError } from '../fake-openai/openai-errors.js';
 import { accessDenied, malformedBody, resourceNotFound } from './azure-errors.js';
 import { handleAzureChat, sendAzureFailure } from './azure-chat.js';
 import { handleAzureEmbeddings } from './azure-embeddings.js';
+import { startFakeServer } from '../fake-server/start-fake-server.js';
 
 export interface FakeAzureOpenAIOptions {
   /** When set, requests must carry `api-key: <apiKey>`, else 401. */
@@ -48,17 +46,8 @@ const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
  */
 export async function startFakeAzureOpenAI(options: FakeAzureOpenAIOptions = {}): Promise<FakeAzureOpenAI> {
   const requests: RecordedAzureRequest[] = [];
-  let seq = 0;
-  const server = createServer((req, res) => {
-    const n = ++seq;
-    res.setHeader('apim-request-id', `fake-apim-${n}`);
-    handle(req, res, n).catch(() => {
-      if (!res.headersSent && !res.destroyed) sendJson(res, 500, serverError());
-      else res.destroy();
-    });
-  });
-
   async function handle(req: IncomingMessage, res: ServerResponse, n: number): Promise<void> {
+    res.setHeader('apim-request-id', `fake-apim-${n}`);
     const aborter = new AbortController();
     res.once('close', () => aborter.abort());
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -103,17 +92,6 @@ export async function startFakeAzureOpenAI(options: FakeAzureOpenAIOptions = {})
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  const stop = once(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  );
-  return { url: `http://127.0.0.1:${port}`, requests, stop };
+  const { url, stop } = await startFakeServer(handle, (res) => sendJson(res, 500, serverError()));
+  return { url, requests, stop };
 }

@@ -11,6 +11,7 @@ import { breakConnection, type AnyServerResponse } from './fake-response.js';
 import { handleConverse } from './handle-converse.js';
 import { handleInvokeEmbeddings } from './invoke-embeddings.js';
 import { verifySigV4, type FakeAwsCredentials } from './verify-sigv4.js';
+import { parseJson } from '../fake-server/parse-json.js';
 
 export interface FakeBedrockOptions {
   /** The region requests must be signed for; default `us-east-1`. */
@@ -129,14 +130,6 @@ function readRaw(req: Request): Promise<Buffer> {
     req.once('end', () => resolve(Buffer.concat(parts)));
     req.once('error', reject);
   });
-}
-
-function parseJson(raw: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(raw) };
-  } catch {
-    return { ok: false };
-  }
 }
 
 function safeDecode(segment: string): string | undefined {

@@ -1,7 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { once } from '../infra/once.js';
 import type { ServiceHandle } from '../service-handle.js';
 import { readBody, sendJson } from '../fake-openai/http-io.js';
 import { isRecord } from '../fake-openai/message-text.js';
@@ -15,6 +12,7 @@ import {
 } from './gemini-errors.js';
 import { handleBatchEmbedContents } from './batch-embed-contents.js';
 import { handleGenerateContent, sendGeminiFailure } from './generate-content.js';
+import { startFakeServer } from '../fake-server/start-fake-server.js';
 
 export interface FakeGeminiOptions {
   /** When set, requests must carry it as `x-goog-api-key` (or `?key=`), else Google's key errors. */
@@ -39,17 +37,6 @@ const ROUTE =
  */
 export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<FakeGemini> {
   const requests: RecordedRequest[] = [];
-  let seq = 0;
-  const server = createServer((req, res) => {
-    const n = ++seq;
-    handle(req, res, n).catch(() => {
-      // Aborted waits land here when the client left or the server stopped: nothing to answer.
-      if (!res.headersSent && !res.destroyed) {
-        sendGeminiFailure(res, googleError(500, 'INTERNAL', INTERNAL_MESSAGE));
-      } else res.destroy();
-    });
-  });
-
   async function handle(req: IncomingMessage, res: ServerResponse, n: number): Promise<void> {
     const aborter = new AbortController();
     res.once('close', () => aborter.abort());
@@ -107,21 +94,10 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-
-  // closeAllConnections ends `hang` requests and keep-alive sockets, which would hold close() open.
-  const stop = once(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+  const { url, stop } = await startFakeServer(handle, (res) =>
+    sendGeminiFailure(res, googleError(500, 'INTERNAL', INTERNAL_MESSAGE)),
   );
-  return { url: `http://127.0.0.1:${port}`, requests, stop };
+  return { url, requests, stop };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -1,6 +1,5 @@
 import type { UsageSummary } from '@switchyard/bus';
-
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+import { isCount } from './is-count.js';
 
 /**
  * The event's usage from an OpenAI-shaped `usage` object; undefined when absent or malformed, so

@@ -3,6 +3,7 @@ import type { UsageSummary } from '@switchyard/bus';
 import { isRecord } from '../is-record.js';
 import { toFinishReason } from './finish-reasons.js';
 import { readAnthropicTokens, toOpenAIUsage, toUsageSummary, type OpenAIUsage } from './usage.js';
+import { parseUpstreamJson } from '../upstream-json.js';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -57,19 +58,7 @@ export function readAnthropicResponse(
   body: Uint8Array,
   created: number,
 ): { data: Uint8Array; usage: UsageSummary } {
-  let json: unknown;
-  try {
-    json = JSON.parse(decoder.decode(body));
-  } catch (cause) {
-    throw new GatewayError(
-      'upstream_error',
-      `Provider ${providerId} sent an answer that is not valid JSON.`,
-      {
-        provider: providerId,
-        cause,
-      },
-    );
-  }
+  const json = parseUpstreamJson(decoder.decode(body), providerId);
   if (!isRecord(json) || json['type'] !== 'message' || !Array.isArray(json['content'])) {
     throw new GatewayError('upstream_error', `Provider ${providerId} sent an answer that is not a message.`, {
       provider: providerId,

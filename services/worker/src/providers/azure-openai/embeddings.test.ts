@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { EmbeddingsRequest, EmbeddingsResponse } from '@switchyard/contracts';
 import { describe, expect, it } from 'vitest';
 import { testCall } from '../../test-support/replay-stream.js';
 import { azureOpenAIProtocol } from './adapter.js';
+import { loadGoldens } from '../../test-support/golden.js';
 
 // Golden fixtures (fixtures/embeddings/), written from Azure's documented embeddings wire format.
 interface Golden {
@@ -13,10 +13,7 @@ interface Golden {
   usage: unknown;
 }
 const dir = new URL('./fixtures/embeddings/', import.meta.url);
-const goldens = readdirSync(dir).map((f): [string, Golden] => [
-  f,
-  JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Golden,
-]);
+const goldens = loadGoldens<Golden>(dir);
 const protocol = azureOpenAIProtocol('azure', {
   type: 'azure-openai',
   base_url: 'https://my-resource.openai.azure.com',

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeBedrock, type FakeBedrock } from '@switchyard/testkit';
-import {
-  chatBody,
-  closedPort,
-  jsonOf,
-  startWorkerHarness,
-  textOf,
-  type WorkerHarness,
-} from '../../test-support/worker-harness.js';
+import { describe, expect, it } from 'vitest';
+import { startFakeBedrock } from '@switchyard/testkit';
+import { chatBody, closedPort, jsonOf, textOf } from '../../test-support/worker-harness.js';
+import { useWorkerWithFake } from '../../test-support/worker-with-fake.js';
 
 // The worker, through real NATS, against the fake that checks every SigV4 signature with these keys.
 const REGION = 'us-west-2';
@@ -17,32 +11,27 @@ const KEYS = {
   sessionToken: 'tok-123',
 };
 const MODEL = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
-let fake: FakeBedrock;
-let h: WorkerHarness;
-
-beforeAll(async () => {
-  fake = await startFakeBedrock({ region: REGION, credentials: KEYS, chunkDelayMs: 2 });
-  const aws = {
-    type: 'bedrock',
-    region: REGION,
-    access_key_id: KEYS.accessKeyId,
-    secret_access_key: KEYS.secretAccessKey,
-    session_token: KEYS.sessionToken,
-    base_url: fake.url,
-  };
-  h = await startWorkerHarness({
-    providers: {
-      aws,
-      lenient: { ...aws, drop_params: true },
-      wrongsecret: { ...aws, secret_access_key: 'not-the-secret-0123' },
-      dead: { ...aws, base_url: `http://127.0.0.1:${await closedPort()}` },
-    },
-  });
-});
-afterAll(async () => {
-  await h?.stop();
-  await fake?.stop();
-});
+const env = useWorkerWithFake(
+  () => startFakeBedrock({ region: REGION, credentials: KEYS, chunkDelayMs: 2 }),
+  async (fake) => {
+    const aws = {
+      type: 'bedrock',
+      region: REGION,
+      access_key_id: KEYS.accessKeyId,
+      secret_access_key: KEYS.secretAccessKey,
+      session_token: KEYS.sessionToken,
+      base_url: fake.url,
+    };
+    return {
+      providers: {
+        aws,
+        lenient: { ...aws, drop_params: true },
+        wrongsecret: { ...aws, secret_access_key: 'not-the-secret-0123' },
+        dead: { ...aws, base_url: `http://127.0.0.1:${await closedPort()}` },
+      },
+    };
+  },
+);
 
 type Chunk = {
   choices: {
@@ -60,16 +49,16 @@ describe('bedrock worker, whole answers', () => {
     const body = chatBody('hello there', { temperature: 0.2, max_tokens: 50, metadata: { team: 'search' } });
     (body as { messages: object[] }).messages.unshift({ role: 'system', content: 'Be terse.' });
     // The fake writes the system prompt to its cache on the first call and reads it on the second.
-    const first = h.send('aws', body, { upstreamModel: MODEL });
+    const first = env.harness.send('aws', body, { upstreamModel: MODEL });
     await first.frames;
-    expect((await h.eventOf(first.requestId)).usage).toEqual({
+    expect((await env.harness.eventOf(first.requestId)).usage).toEqual({
       prompt_tokens: 4,
       completion_tokens: 3,
       total_tokens: 7,
       cached_tokens: 0,
       cache_creation_tokens: 2,
     });
-    const sent = h.send('aws', body, { upstreamModel: MODEL });
+    const sent = env.harness.send('aws', body, { upstreamModel: MODEL });
     const [frame] = await sent.frames;
     expect([frame!.kind, frame!.status]).toEqual(['response', 200]);
     const answer = jsonOf(frame!);
@@ -84,7 +73,7 @@ describe('bedrock worker, whole answers', () => {
       prompt_tokens_details: { cached_tokens: 2, cache_write_tokens: 0 },
     });
 
-    const upstream = fake.requests.at(-1)!;
+    const upstream = env.fake.requests.at(-1)!;
     expect(upstream).toMatchObject({
       path: '/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse',
       modelId: MODEL,
@@ -95,7 +84,7 @@ describe('bedrock worker, whole answers', () => {
       inferenceConfig: { maxTokens: 50, temperature: 0.2 },
       requestMetadata: { team: 'search' },
     });
-    expect(await h.eventOf(sent.requestId)).toMatchObject({
+    expect(await env.harness.eventOf(sent.requestId)).toMatchObject({
       status: 200,
       provider: 'aws',
       upstream_model: MODEL,
@@ -104,20 +93,22 @@ describe('bedrock worker, whole answers', () => {
   });
 
   it('refuses a parameter Bedrock cannot honour before calling it, and drops it with drop_params', async () => {
-    const before = fake.requests.length;
-    const [frame] = await h.send('aws', chatBody('hi', { seed: 7 }), { upstreamModel: MODEL }).frames;
+    const before = env.fake.requests.length;
+    const [frame] = await env.harness.send('aws', chatBody('hi', { seed: 7 }), { upstreamModel: MODEL })
+      .frames;
     expect([frame!.kind, frame!.status, frame!.errorCode]).toEqual(['error', 400, 'invalid_request']);
     expect(jsonOf(frame!)['error']).toMatchObject({ param: 'seed', type: 'invalid_request_error' });
-    expect(fake.requests.length).toBe(before);
+    expect(env.fake.requests.length).toBe(before);
 
-    const [ok] = await h.send('lenient', chatBody('hi', { seed: 7 }), { upstreamModel: MODEL }).frames;
+    const [ok] = await env.harness.send('lenient', chatBody('hi', { seed: 7 }), { upstreamModel: MODEL })
+      .frames;
     expect(ok!.status).toBe(200);
   });
 });
 
 describe('bedrock worker, streams', () => {
   it('streams text chunks as the events arrive, then done; usage reaches the event but not the caller', async () => {
-    const sent = h.send('aws', chatBody('one two three'), { upstreamModel: MODEL, stream: true });
+    const sent = env.harness.send('aws', chatBody('one two three'), { upstreamModel: MODEL, stream: true });
     const frames = await sent.frames;
     expect(frames.map((f) => f.seq)).toEqual(frames.map((_, i) => i));
     expect(frames.at(-1)!.kind).toBe('done');
@@ -125,8 +116,8 @@ describe('bedrock worker, streams', () => {
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Echo: one two three');
     expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe('stop');
     expect(chunks.every((c) => c.choices.length === 1)).toBe(true);
-    expect(fake.requests.at(-1)!.operation).toBe('converse-stream');
-    expect(await h.eventOf(sent.requestId)).toMatchObject({
+    expect(env.fake.requests.at(-1)!.operation).toBe('converse-stream');
+    expect(await env.harness.eventOf(sent.requestId)).toMatchObject({
       stream: true,
       usage: { prompt_tokens: 3, completion_tokens: 4 },
     });
@@ -136,7 +127,7 @@ describe('bedrock worker, streams', () => {
 
   it('sends the usage chunk when the caller asked for it', async () => {
     const body = chatBody('count me', { stream: true, stream_options: { include_usage: true } });
-    const frames = await h.send('aws', body, { upstreamModel: MODEL, stream: true }).frames;
+    const frames = await env.harness.send('aws', body, { upstreamModel: MODEL, stream: true }).frames;
     const last = jsonOf(frames.at(-2)!);
     expect(last['choices']).toEqual([]);
     expect(last['usage']).toMatchObject({ prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 });
@@ -144,7 +135,7 @@ describe('bedrock worker, streams', () => {
 
   it('streams parallel tool calls numbered from 0, each with its id, name and arguments', async () => {
     const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }];
-    const frames = await h.send('aws', chatBody('weather in Oslo and Rome?', { tools }), {
+    const frames = await env.harness.send('aws', chatBody('weather in Oslo and Rome?', { tools }), {
       upstreamModel: MODEL,
       stream: true,
     }).frames;
@@ -168,7 +159,7 @@ describe('bedrock worker, streams', () => {
   });
 
   it('ends with a 429 error frame after the first chunks when Bedrock throttles mid-stream', async () => {
-    const frames = await h.send('aws', chatBody('a b c d'), {
+    const frames = await env.harness.send('aws', chatBody('a b c d'), {
       upstreamModel: 'stream-throttle',
       stream: true,
     }).frames;
@@ -180,7 +171,8 @@ describe('bedrock worker, streams', () => {
     ['break-stream', 'a dropped connection'],
     ['stream-no-metadata', 'a stream that ends without its usage'],
   ])('ends %s (%s) with a 502 error, never as a complete answer', async (model) => {
-    const frames = await h.send('aws', chatBody('x y z'), { upstreamModel: model, stream: true }).frames;
+    const frames = await env.harness.send('aws', chatBody('x y z'), { upstreamModel: model, stream: true })
+      .frames;
     expect(frames.length).toBeGreaterThan(1);
     expect(frames.at(-1)).toMatchObject({ kind: 'error', status: 502, errorCode: 'upstream_error' });
   });
@@ -195,15 +187,20 @@ describe('bedrock worker, failures', () => {
     ['fail-500', 502, 'upstream_error'],
     ['fail-503', 503, 'unavailable'],
   ])('maps upstream %s to %i %s', async (model, status, code) => {
-    const sent = h.send('aws', chatBody('hi'), { upstreamModel: model, stream: true });
+    const sent = env.harness.send('aws', chatBody('hi'), { upstreamModel: model, stream: true });
     expect((await sent.frames).map((f) => [f.kind, f.status, f.errorCode])).toEqual([
       ['error', status, code],
     ]);
-    expect(await h.eventOf(sent.requestId)).toMatchObject({ status, error_code: code, provider: 'aws' });
+    expect(await env.harness.eventOf(sent.requestId)).toMatchObject({
+      status,
+      error_code: code,
+      provider: 'aws',
+    });
   });
 
   it('marks a prompt over the context window as context_length_exceeded', async () => {
-    const [frame] = await h.send('aws', chatBody('hi'), { upstreamModel: 'fail-400-context' }).frames;
+    const [frame] = await env.harness.send('aws', chatBody('hi'), { upstreamModel: 'fail-400-context' })
+      .frames;
     expect(jsonOf(frame!)['error']).toMatchObject({
       code: 'context_length_exceeded',
       message: 'Input is too long for requested model.',
@@ -211,7 +208,7 @@ describe('bedrock worker, failures', () => {
   });
 
   it('says the gateway’s AWS credentials were rejected, without echoing them', async () => {
-    const [frame] = await h.send('wrongsecret', chatBody('hi'), { upstreamModel: MODEL }).frames;
+    const [frame] = await env.harness.send('wrongsecret', chatBody('hi'), { upstreamModel: MODEL }).frames;
     expect([frame!.status, frame!.errorCode]).toEqual([502, 'upstream_error']);
     expect(textOf(frame!)).toMatch(
       /wrongsecret rejected the gateway's AWS credentials \(InvalidSignatureException\)/,
@@ -220,23 +217,27 @@ describe('bedrock worker, failures', () => {
   });
 
   it('answers 503 at once when Bedrock cannot be reached, and 504 when it hangs past the deadline', async () => {
-    const [dead] = await h.send('dead', chatBody('hi'), { upstreamModel: MODEL }).frames;
+    const [dead] = await env.harness.send('dead', chatBody('hi'), { upstreamModel: MODEL }).frames;
     expect([dead!.status, dead!.errorCode]).toEqual([503, 'unavailable']);
-    const sent = h.send('aws', chatBody('hi'), { upstreamModel: 'hang', deadlineInMs: 300, stream: true });
+    const sent = env.harness.send('aws', chatBody('hi'), {
+      upstreamModel: 'hang',
+      deadlineInMs: 300,
+      stream: true,
+    });
     expect((await sent.frames).map((f) => [f.status, f.errorCode])).toEqual([[504, 'timeout']]);
     expect(sent.received[0]!.at - sent.sentAt).toBeLessThan(1_500);
   });
 
   it('refuses an image by URL with a 400 naming the parameter, without calling Bedrock', async () => {
-    const before = fake.requests.length;
+    const before = env.fake.requests.length;
     const body = {
       model: 'x',
       messages: [
         { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] },
       ],
     };
-    const [frame] = await h.send('aws', body, { upstreamModel: MODEL }).frames;
+    const [frame] = await env.harness.send('aws', body, { upstreamModel: MODEL }).frames;
     expect(jsonOf(frame!)['error']).toMatchObject({ param: 'messages[0].content[0].image_url.url' });
-    expect(fake.requests.length).toBe(before);
+    expect(env.fake.requests.length).toBe(before);
   });
 });

@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { EmbeddingsRequest } from '@switchyard/contracts';
 import { expectMatchesOpenAISpec } from '@switchyard/testkit';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +5,7 @@ import { testCall } from '../../test-support/replay-stream.js';
 import { bedrockProtocol } from './adapter.js';
 import { toBedrockEmbeddingsRequest } from './embeddings.js';
 import { toBedrockTarget, type BedrockConfig } from './http-request.js';
+import { loadGoldens, refusal } from '../../test-support/golden.js';
 
 // Golden fixtures (fixtures/embeddings/), written from Titan Text Embeddings v2's documented
 // InvokeModel request and answer.
@@ -18,10 +18,7 @@ interface Golden {
   usage: unknown;
 }
 const dir = new URL('./fixtures/embeddings/', import.meta.url);
-const goldens = readdirSync(dir).map((f): [string, Golden] => [
-  f,
-  JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Golden,
-]);
+const goldens = loadGoldens<Golden>(dir);
 const config: BedrockConfig = {
   type: 'bedrock',
   region: 'us-east-1',
@@ -37,14 +34,6 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const embedCall = (body: Record<string, unknown>) =>
   testCall({ model: 'alias', ...body }, { providerId: 'aws', upstreamModel: 'amazon.titan-embed-text-v2:0' });
-const refusal = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-};
 
 describe('Bedrock Titan embeddings, golden both ways', () => {
   it.each(goldens)('%s', (_file, fx) => {

@@ -1,6 +1,12 @@
 import { GatewayError } from '@switchyard/contracts';
-import type { UsageSummary } from '@switchyard/bus';
-import { toBase64Vector } from '../demo/demo-embeddings.js';
+import {
+  type EmbeddingsAnswer,
+  isVector,
+  parseEmbeddingsJson,
+  toEmbeddingsAnswer,
+  unreadableEmbeddings,
+} from '../embeddings-answer.js';
+import { isCount } from '../is-count.js';
 import { isRecord } from '../is-record.js';
 import type { HttpRequestSpec, ProviderCall } from '../types.js';
 import { toSignedModelRequest, type BedrockTarget } from './http-request.js';
@@ -60,55 +66,16 @@ export const toBedrockEmbeddingsRequest = (
     now,
   );
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-const isVector = (v: unknown): v is number[] =>
-  Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
-
 /**
  * Titan's answer (`{embedding, inputTextTokenCount}`) as OpenAI's `CreateEmbeddingResponse` of one
  * vector, floats or little-endian float32 in base64; usage from `inputTextTokenCount`.
  */
-export function fromTitanEmbeddings(
-  bytes: Uint8Array,
-  call: ProviderCall,
-): { data: Uint8Array; usage: UsageSummary | undefined } {
-  const broken = (cause?: unknown) =>
-    new GatewayError(
-      'upstream_error',
-      `Provider ${call.providerId} sent an embeddings answer it cannot read.`,
-      {
-        provider: call.providerId,
-        cause,
-      },
-    );
-  let json: unknown;
-  try {
-    json = JSON.parse(decoder.decode(bytes));
-  } catch (cause) {
-    throw broken(cause);
-  }
-  if (!isRecord(json) || !isVector(json['embedding'])) throw broken();
-  const vector = json['embedding'];
-  const tokens = isCount(json['inputTextTokenCount']) ? json['inputTextTokenCount'] : undefined;
-  const answer = {
-    object: 'list',
-    data: [
-      {
-        object: 'embedding',
-        index: 0,
-        embedding: call.body['encoding_format'] === 'base64' ? toBase64Vector(vector) : vector,
-      },
-    ],
+export function fromTitanEmbeddings(bytes: Uint8Array, call: ProviderCall): EmbeddingsAnswer {
+  const json = parseEmbeddingsJson(bytes, call.providerId);
+  if (!isRecord(json) || !isVector(json['embedding'])) throw unreadableEmbeddings(call.providerId);
+  return toEmbeddingsAnswer(call, {
+    vectors: [json['embedding']],
     model: call.upstreamModel,
-    usage: { prompt_tokens: tokens ?? 0, total_tokens: tokens ?? 0 },
-  };
-  return {
-    data: encoder.encode(JSON.stringify(answer)),
-    usage:
-      tokens === undefined
-        ? undefined
-        : { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens },
-  };
+    promptTokens: isCount(json['inputTextTokenCount']) ? json['inputTextTokenCount'] : undefined,
+  });
 }

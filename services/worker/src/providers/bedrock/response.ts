@@ -4,6 +4,7 @@ import type { UsageSummary } from '@switchyard/bus';
 import { isRecord } from '../is-record.js';
 import { toFinishReason } from './finish-reasons.js';
 import { toOpenAIUsage, toUsageSummary } from './usage.js';
+import { parseUpstreamJson } from '../upstream-json.js';
 
 /** Bedrock answers carry no completion id (only a request id header): the gateway makes one. */
 export const newCompletionId = (): string => `chatcmpl-${randomUUID().replaceAll('-', '')}`;
@@ -83,19 +84,7 @@ export function readConverseResponse(
   body: Uint8Array,
   model: string,
 ): { data: Uint8Array; usage: UsageSummary | undefined } {
-  let json: unknown;
-  try {
-    json = JSON.parse(decoder.decode(body));
-  } catch (cause) {
-    throw new GatewayError(
-      'upstream_error',
-      `Provider ${providerId} sent an answer that is not valid JSON.`,
-      {
-        provider: providerId,
-        cause,
-      },
-    );
-  }
+  const json = parseUpstreamJson(decoder.decode(body), providerId);
   if (!isRecord(json) || !isRecord(json['output'])) {
     throw new GatewayError('upstream_error', `Provider ${providerId} sent an answer without output.`, {
       provider: providerId,

@@ -1,7 +1,8 @@
-import { GatewayError } from '@switchyard/contracts';
+import { GatewayError, type FinishReason } from '@switchyard/contracts';
 import { ERROR_PREFIX, EXCEPTION_PREFIX } from '../../framing/aws-eventstream.js';
 import type { ProviderCall, StreamEvent, StreamTranslator, UpstreamEvent } from '../types.js';
 import { isRecord } from '../is-record.js';
+import { chunkEvent, type OpenAIDelta, type OpenAIToolCallDelta } from '../openai-shapes.js';
 import { mapBedrockStreamException } from './errors.js';
 import { toFinishReason } from './finish-reasons.js';
 import { newCompletionMeta, type CompletionMeta } from './response.js';
@@ -27,17 +28,8 @@ export function createConverseStreamTranslator(
     if (index === undefined) toolIndexes.set(key, (index = toolIndexes.size));
     return index;
   };
-  const chunk = (delta: object, finishReason: string | null = null): StreamEvent => ({
-    kind: 'chunk',
-    forward: true,
-    data: JSON.stringify({
-      id: meta.id,
-      object: 'chat.completion.chunk',
-      created: meta.created,
-      model: meta.model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-    }),
-  });
+  const chunk = (delta: OpenAIDelta, finishReason: FinishReason | null = null): StreamEvent =>
+    chunkEvent(meta, delta, finishReason);
   const fail = (message: string): readonly StreamEvent[] => [
     { kind: 'error', error: new GatewayError('upstream_error', message, { provider: call.providerId }) },
   ];
@@ -75,7 +67,7 @@ export function createConverseStreamTranslator(
     const use = start['toolUse'];
     if (!isRecord(use)) return none;
     const index = toolIndex(json['contentBlockIndex']);
-    const head = {
+    const head: OpenAIToolCallDelta = {
       index,
       id: String(use['toolUseId']),
       type: 'function',

@@ -1,40 +1,32 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeCohere, type FakeCohere } from '@switchyard/testkit';
-import {
-  chatBody,
-  jsonOf,
-  startWorkerHarness,
-  textOf,
-  type WorkerHarness,
-} from '../../test-support/worker-harness.js';
+import { describe, expect, it } from 'vitest';
+import { startFakeCohere } from '@switchyard/testkit';
+import { chatBody, jsonOf, textOf } from '../../test-support/worker-harness.js';
+import { lastBody, useWorkerWithFake } from '../../test-support/worker-with-fake.js';
 
 const API_KEY = 'cohere-worker-key-0123456789';
-let fake: FakeCohere;
-let h: WorkerHarness;
-
-beforeAll(async () => {
-  fake = await startFakeCohere({ apiKey: API_KEY, chunkDelayMs: 2 });
-  h = await startWorkerHarness({
+const env = useWorkerWithFake(
+  () => startFakeCohere({ apiKey: API_KEY, chunkDelayMs: 2 }),
+  (fake) => ({
     providers: {
       cohere: { type: 'cohere', base_url: fake.url, api_key: API_KEY },
       lenient: { type: 'cohere', base_url: fake.url, api_key: API_KEY, drop_params: true },
       wrongkey: { type: 'cohere', base_url: fake.url, api_key: 'cohere-wrong-key-abcdef' },
     },
-  });
-});
-afterAll(async () => {
-  await h?.stop();
-  await fake?.stop();
-});
+  }),
+);
 
-const upstream = (): Record<string, unknown> => fake.requests.at(-1)!.body as Record<string, unknown>;
+const upstream = () => lastBody(env.fake);
 type Chunk = { choices: { delta: Record<string, unknown>; finish_reason: string | null }[]; usage?: unknown };
 
 describe('cohere worker', () => {
   it('translates a request to /v2/chat and the answer back, usage from Cohere’s token counts', async () => {
-    const sent = h.send('cohere', chatBody('hello cohere', { top_p: 0.5, max_tokens: 40, stop: 'END' }), {
-      upstreamModel: 'command-a-03-2025',
-    });
+    const sent = env.harness.send(
+      'cohere',
+      chatBody('hello cohere', { top_p: 0.5, max_tokens: 40, stop: 'END' }),
+      {
+        upstreamModel: 'command-a-03-2025',
+      },
+    );
     const [frame] = await sent.frames;
     expect([frame!.kind, frame!.status]).toEqual(['response', 200]);
     expect(jsonOf(frame!)).toMatchObject({
@@ -43,7 +35,7 @@ describe('cohere worker', () => {
       choices: [{ message: { role: 'assistant', content: 'Echo: hello cohere' }, finish_reason: 'stop' }],
       usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 },
     });
-    expect(fake.requests.at(-1)!.path).toBe('/v2/chat');
+    expect(env.fake.requests.at(-1)!.path).toBe('/v2/chat');
     expect(upstream()).toEqual({
       model: 'command-a-03-2025',
       messages: [{ role: 'user', content: 'hello cohere' }],
@@ -51,13 +43,13 @@ describe('cohere worker', () => {
       max_tokens: 40,
       stop_sequences: ['END'],
     });
-    expect(await h.eventOf(sent.requestId)).toMatchObject({
+    expect(await env.harness.eventOf(sent.requestId)).toMatchObject({
       usage: { prompt_tokens: 9, completion_tokens: 3 },
     });
   });
 
   it('streams typed events as chunks and meters usage the caller did not ask for', async () => {
-    const sent = h.send('cohere', chatBody('one two three', { stream: true }), {
+    const sent = env.harness.send('cohere', chatBody('one two three', { stream: true }), {
       upstreamModel: 'command-a-03-2025',
       stream: true,
     });
@@ -68,7 +60,7 @@ describe('cohere worker', () => {
     expect(chunks.map((c) => c.choices[0]!.delta['content'] ?? '').join('')).toBe('Echo: one two three');
     expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe('stop');
     expect(upstream()['stream']).toBe(true);
-    expect(await h.eventOf(sent.requestId)).toMatchObject({
+    expect(await env.harness.eventOf(sent.requestId)).toMatchObject({
       usage: { prompt_tokens: 10, completion_tokens: 4 },
     });
   });
@@ -79,7 +71,7 @@ describe('cohere worker', () => {
       stream_options: { include_usage: true },
       max_completion_tokens: 2,
     });
-    const frames = await h.send('cohere', body, { upstreamModel: 'm', stream: true }).frames;
+    const frames = await env.harness.send('cohere', body, { upstreamModel: 'm', stream: true }).frames;
     const chunks = frames.slice(0, -1).map(jsonOf);
     expect(chunks.at(-2)).toMatchObject({ choices: [{ finish_reason: 'length' }] });
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { completion_tokens: 2 } });
@@ -87,7 +79,7 @@ describe('cohere worker', () => {
 
   it('round-trips a streamed tool call: plan as content, arguments in pieces, the result answered', async () => {
     const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }];
-    const frames = await h.send('cohere', chatBody('weather in Oslo?', { tools, stream: true }), {
+    const frames = await env.harness.send('cohere', chatBody('weather in Oslo?', { tools, stream: true }), {
       upstreamModel: 'm',
       stream: true,
     }).frames;
@@ -112,7 +104,9 @@ describe('cohere worker', () => {
       },
       { role: 'tool', tool_call_id: id, content: 'sunny' },
     ];
-    const [answer] = await h.send('cohere', chatBody('', { messages, tools }), { upstreamModel: 'm' }).frames;
+    const [answer] = await env.harness.send('cohere', chatBody('', { messages, tools }), {
+      upstreamModel: 'm',
+    }).frames;
     expect(jsonOf(answer!)).toMatchObject({ choices: [{ message: { content: 'Tool said: sunny' } }] });
     expect((upstream()['messages'] as unknown[])[1]).toEqual({
       role: 'assistant',
@@ -124,10 +118,12 @@ describe('cohere worker', () => {
   });
 
   it('refuses a top_p Cohere cannot take (never clamps it), unless the provider drops it', async () => {
-    const [refused] = await h.send('cohere', chatBody('hi', { top_p: 1 }), { upstreamModel: 'm' }).frames;
+    const [refused] = await env.harness.send('cohere', chatBody('hi', { top_p: 1 }), { upstreamModel: 'm' })
+      .frames;
     expect([refused!.status, refused!.errorCode]).toEqual([400, 'invalid_request']);
     expect(jsonOf(refused!)['error']).toMatchObject({ param: 'top_p' });
-    const [dropped] = await h.send('lenient', chatBody('hi', { top_p: 1 }), { upstreamModel: 'm' }).frames;
+    const [dropped] = await env.harness.send('lenient', chatBody('hi', { top_p: 1 }), { upstreamModel: 'm' })
+      .frames;
     expect(dropped!.status).toBe(200);
     expect(upstream()).not.toHaveProperty('p');
   });
@@ -139,23 +135,27 @@ describe('cohere worker', () => {
     ['fail-500', 502, 'upstream_error'],
     ['fail-503', 503, 'unavailable'],
   ])('maps model %s to %i %s', async (model, status, code) => {
-    const [frame] = await h.send('cohere', chatBody('hi'), { upstreamModel: model, stream: true }).frames;
+    const [frame] = await env.harness.send('cohere', chatBody('hi'), { upstreamModel: model, stream: true })
+      .frames;
     expect([frame!.kind, frame!.status, frame!.errorCode]).toEqual(['error', status, code]);
   });
 
   it('ends a stream with an error frame on a message-end of ERROR or a broken connection', async () => {
     for (const model of ['stream-error', 'break-stream']) {
-      const frames = await h.send('cohere', chatBody('a b c d'), { upstreamModel: model, stream: true })
-        .frames;
+      const frames = await env.harness.send('cohere', chatBody('a b c d'), {
+        upstreamModel: model,
+        stream: true,
+      }).frames;
       expect(frames.length, model).toBeGreaterThan(1);
       expect(frames.at(-1), model).toMatchObject({ kind: 'error', status: 502, errorCode: 'upstream_error' });
     }
   });
 
   it('fails a whole answer that finished with ERROR, and blames the gateway’s key on 401', async () => {
-    const [failed] = await h.send('cohere', chatBody('hi'), { upstreamModel: 'finish-error' }).frames;
+    const [failed] = await env.harness.send('cohere', chatBody('hi'), { upstreamModel: 'finish-error' })
+      .frames;
     expect([failed!.status, failed!.errorCode]).toEqual([502, 'upstream_error']);
-    const [denied] = await h.send('wrongkey', chatBody('hi'), { upstreamModel: 'm' }).frames;
+    const [denied] = await env.harness.send('wrongkey', chatBody('hi'), { upstreamModel: 'm' }).frames;
     expect([denied!.status, denied!.errorCode]).toEqual([502, 'upstream_error']);
     expect(textOf(denied!)).not.toContain('cohere-wrong-key');
   });

@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { ProviderConfig } from '@switchyard/config';
 import { EmbeddingsRequest } from '@switchyard/contracts';
 import { expectMatchesOpenAISpec } from '@switchyard/testkit';
@@ -6,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { testCall } from '../../test-support/replay-stream.js';
 import { cohereProtocol } from './adapter.js';
 import type { CohereConfig } from './request.js';
+import { loadGoldens, refusal } from '../../test-support/golden.js';
 
 // Golden fixtures (fixtures/embeddings/), written from Cohere's documented v2 embed wire format.
 interface Golden {
@@ -17,24 +17,13 @@ interface Golden {
   usage: unknown;
 }
 const dir = new URL('./fixtures/embeddings/', import.meta.url);
-const goldens = readdirSync(dir).map((f): [string, Golden] => [
-  f,
-  JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Golden,
-]);
+const goldens = loadGoldens<Golden>(dir);
 const config = ProviderConfig.parse({ type: 'cohere', api_key: 'co-key' }) as CohereConfig;
 const protocol = cohereProtocol('cohere', config);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const embedCall = (body: Record<string, unknown>) =>
   testCall({ model: 'alias', ...body }, { providerId: 'cohere', upstreamModel: 'embed-v4.0' });
-const refusal = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-};
 
 describe('Cohere embeddings, golden both ways', () => {
   it.each(goldens)('%s', (_file, fx) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testCall } from '../../test-support/replay-stream.js';
 import { toCohereBody, toCohereTarget, type CohereConfig } from './request.js';
+import { refusal } from '../../test-support/golden.js';
 
 const strict = { providerId: 'cohere', dropParams: false };
 const lenient = { providerId: 'cohere', dropParams: true };
@@ -10,14 +11,6 @@ const body = (extra: Record<string, unknown>, stream = false, policy = strict) =
     testCall({ model: 'alias', messages: user, ...extra }, { stream, upstreamModel: 'command-a-03-2025' }),
     policy,
   );
-const refusal = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-};
 const weather = {
   type: 'function',
   function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object' } },

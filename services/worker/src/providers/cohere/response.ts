@@ -1,39 +1,14 @@
-import { GatewayError, isGatewayError } from '@switchyard/contracts';
+import { isGatewayError } from '@switchyard/contracts';
 import type { UsageSummary } from '@switchyard/bus';
 import { isRecord } from '../is-record.js';
 import { newCompletionId, nowSeconds } from '../openai-shapes.js';
 import { toUsageSummary } from '../usage-summary.js';
 import { readFinishReason } from './finish-reasons.js';
 import { toCohereUsage } from './usage.js';
+import { parseUpstreamObject } from '../upstream-json.js';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
-
-export function parseCohereJson(text: string, providerId: string): Record<string, unknown> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new GatewayError(
-      'upstream_error',
-      `Provider ${providerId} sent an answer that is not valid JSON.`,
-      {
-        provider: providerId,
-        cause,
-      },
-    );
-  }
-  if (!isRecord(json)) {
-    throw new GatewayError(
-      'upstream_error',
-      `Provider ${providerId} sent an answer that is not a JSON object.`,
-      {
-        provider: providerId,
-      },
-    );
-  }
-  return json;
-}
 
 /** Cohere's content items as the answer's text and, for a reasoning model, its thinking. */
 function readContent(content: unknown): { text: string; thinking: string } {
@@ -56,7 +31,7 @@ export function fromCohereResponse(
   providerId: string,
   upstreamModel: string,
 ): { data: Uint8Array; usage?: UsageSummary | undefined } {
-  const json = parseCohereJson(decoder.decode(body), providerId);
+  const json = parseUpstreamObject(decoder.decode(body), providerId);
   const finish = readFinishReason(json['finish_reason'], providerId);
   if (isGatewayError(finish)) throw finish;
   const message = isRecord(json['message']) ? json['message'] : {};

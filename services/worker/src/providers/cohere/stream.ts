@@ -10,8 +10,8 @@ import {
   type OpenAIDelta,
 } from '../openai-shapes.js';
 import { readFinishReason } from './finish-reasons.js';
-import { parseCohereJson } from './response.js';
 import { toCohereUsage } from './usage.js';
+import { parseUpstreamObject } from '../upstream-json.js';
 
 /** `delta.message` of a Cohere stream event, or an empty object. */
 const messageOf = (json: Record<string, unknown>): Record<string, unknown> => {
@@ -32,7 +32,7 @@ export function createCohereStreamTranslator(call: ProviderCall): StreamTranslat
     if (event.data === '[DONE]' || event.data.trim() === '') return [];
     let json: Record<string, unknown>;
     try {
-      json = parseCohereJson(event.data, call.providerId);
+      json = parseUpstreamObject(event.data, call.providerId);
     } catch (err) {
       return [{ kind: 'error', error: err as GatewayError }];
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_DIMENSIONS, demoVector, toBase64Vector, toDemoEmbeddings } from './demo-embeddings.js';
+import { toBase64Vector } from '../embeddings-answer.js';
+import { DEMO_DIMENSIONS, demoVector, toDemoEmbeddings } from './demo-embeddings.js';
 
 type Answer = { data: { index: number; embedding: number[] | string }[]; usage: object; model: string };
 const answerOf = (body: Record<string, unknown>): Answer =>

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { toBase64Vector } from '../embeddings-answer.js';
 import { countTokens } from './demo-text.js';
 
 /** Small vectors: enough to see the shape and to compare two texts, cheap to send. */
@@ -42,13 +43,6 @@ export function demoVector(seed: string, dimensions: number): number[] {
   const norm = Math.hypot(...raw) || 1;
   // Rounded to float32, so floats and base64 give the caller the very same numbers.
   return raw.map((x) => Math.fround(x / norm));
-}
-
-/** Little-endian float32 bytes in base64, as OpenAI sends `encoding_format: "base64"`. */
-export function toBase64Vector(vector: readonly number[]): string {
-  const bytes = Buffer.alloc(vector.length * 4);
-  vector.forEach((x, i) => bytes.writeFloatLE(x, i * 4));
-  return bytes.toString('base64');
 }
 
 /** The demo provider's embeddings answer: deterministic vectors, words counted as tokens. */

@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { ProviderConfig } from '@switchyard/config';
 import { EmbeddingsRequest } from '@switchyard/contracts';
 import { expectMatchesOpenAISpec } from '@switchyard/testkit';
@@ -6,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { testCall } from '../../test-support/replay-stream.js';
 import { geminiProtocol } from './adapter.js';
 import type { GeminiConfig } from './request.js';
+import { loadGoldens, refusal } from '../../test-support/golden.js';
 
 // Golden fixtures (fixtures/embeddings/), written from Gemini's documented batchEmbedContents.
 interface Golden {
@@ -16,24 +16,13 @@ interface Golden {
   answer: unknown;
 }
 const dir = new URL('./fixtures/embeddings/', import.meta.url);
-const goldens = readdirSync(dir).map((f): [string, Golden] => [
-  f,
-  JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Golden,
-]);
+const goldens = loadGoldens<Golden>(dir);
 const config = ProviderConfig.parse({ type: 'gemini', api_key: 'AIza-test' }) as GeminiConfig;
 const protocol = geminiProtocol('gem', config);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const embedCall = (body: Record<string, unknown>, upstreamModel = 'gemini-embedding-001') =>
   testCall({ model: 'alias', ...body }, { providerId: 'gem', upstreamModel });
-const refusal = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-};
 
 describe('Gemini embeddings, golden both ways', () => {
   it.each(goldens)('%s', (_file, fx) => {

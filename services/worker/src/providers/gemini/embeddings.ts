@@ -1,5 +1,11 @@
-import { GatewayError } from '@switchyard/contracts';
-import { toBase64Vector } from '../demo/demo-embeddings.js';
+import {
+  checkVectorCount,
+  isVector,
+  parseEmbeddingsJson,
+  parseTexts,
+  toEmbeddingsAnswer,
+  unreadableEmbeddings,
+} from '../embeddings-answer.js';
 import { isRecord } from '../is-record.js';
 import type { HttpRequestSpec, ProviderCall } from '../types.js';
 import { toModelPath, type GeminiTarget } from './request.js';
@@ -12,17 +18,6 @@ export interface GeminiEmbedRequest {
   outputDimensionality?: number;
   taskType?: string;
   title?: string;
-}
-
-/** The texts of an OpenAI `input`; token arrays are refused: Gemini embeds text only. */
-function textsOf(input: unknown, providerId: string): string[] {
-  if (typeof input === 'string') return [input];
-  if (Array.isArray(input) && input.every((v) => typeof v === 'string')) return input as string[];
-  throw new GatewayError(
-    'invalid_request',
-    `Provider ${providerId} embeds text only: send 'input' as a string or an array of strings, not token ids.`,
-    { param: 'input', provider: providerId },
-  );
 }
 
 /**
@@ -40,7 +35,7 @@ export function toGeminiEmbeddingsBody(call: ProviderCall): { requests: GeminiEm
   if (typeof b['task_type'] === 'string') options.taskType = b['task_type'];
   if (typeof b['title'] === 'string') options.title = b['title'];
   return {
-    requests: textsOf(b['input'], call.providerId).map((text) => ({
+    requests: parseTexts(b['input'], call.providerId).map((text) => ({
       model,
       content: { parts: [{ text }] },
       ...options,
@@ -55,11 +50,6 @@ export const toGeminiEmbeddingsRequest = (target: GeminiTarget, call: ProviderCa
   body: JSON.stringify(toGeminiEmbeddingsBody(call)),
 });
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const isVector = (v: unknown): v is number[] =>
-  Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
-
 /**
  * `{embeddings:[{values}]}` as OpenAI's `CreateEmbeddingResponse`, one vector per input in order,
  * floats or (asked with `encoding_format: "base64"`) little-endian float32 in base64. Gemini
@@ -67,37 +57,12 @@ const isVector = (v: unknown): v is number[] =>
  * completion event carries no usage rather than a count the gateway made up.
  */
 export function fromGeminiEmbeddings(bytes: Uint8Array, call: ProviderCall): { data: Uint8Array } {
-  const broken = (cause?: unknown) =>
-    new GatewayError(
-      'upstream_error',
-      `Provider ${call.providerId} sent an embeddings answer it cannot read.`,
-      {
-        provider: call.providerId,
-        cause,
-      },
-    );
-  let json: unknown;
-  try {
-    json = JSON.parse(decoder.decode(bytes));
-  } catch (cause) {
-    throw broken(cause);
-  }
+  const json = parseEmbeddingsJson(bytes, call.providerId);
   const embeddings = isRecord(json) ? json['embeddings'] : undefined;
   if (!Array.isArray(embeddings) || !embeddings.every((e) => isRecord(e) && isVector(e['values']))) {
-    throw broken();
+    throw unreadableEmbeddings(call.providerId);
   }
-  // One vector per input, in order: any other count would pair vectors with the wrong texts.
-  if (embeddings.length !== textsOf(call.body['input'], call.providerId).length) throw broken();
-  const base64 = call.body['encoding_format'] === 'base64';
-  const answer = {
-    object: 'list',
-    data: (embeddings as { values: number[] }[]).map(({ values }, index) => ({
-      object: 'embedding',
-      index,
-      embedding: base64 ? toBase64Vector(values) : values,
-    })),
-    model: call.upstreamModel,
-    usage: { prompt_tokens: 0, total_tokens: 0 },
-  };
-  return { data: encoder.encode(JSON.stringify(answer)) };
+  checkVectorCount(embeddings.length, call);
+  const vectors = (embeddings as { values: number[] }[]).map(({ values }) => values);
+  return { data: toEmbeddingsAnswer(call, { vectors, model: call.upstreamModel }).data };
 }

@@ -1,5 +1,5 @@
 import { isRecord } from '../is-record.js';
-import { refuseUnlessDropped, type ParamPolicy } from './param-policy.js';
+import { refuseUnlessDropped, type ParamPolicy } from '../unsupported-params.js';
 import type { GeminiGenerationConfig } from './wire.js';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);

@@ -1,36 +1,12 @@
-import { GatewayError } from '@switchyard/contracts';
 import { isRecord } from '../is-record.js';
-
-/** What to do with a parameter Gemini cannot honour: refuse the request, or drop the parameter. */
-export interface ParamPolicy {
-  providerId: string;
-  /** The provider's `drop_params`. */
-  dropParams: boolean;
-}
-
-/**
- * A parameter (or one value of it) Gemini cannot honour: a 400 naming it, or with `drop_params`
- * nothing, and the caller of this leaves it out. Never clamped to something close.
- */
-export function refuseUnlessDropped(policy: ParamPolicy, param: string, why: string): void {
-  if (policy.dropParams) return;
-  throw new GatewayError(
-    'invalid_request',
-    `Provider ${policy.providerId} cannot honour '${param}': ${why}. Remove it from the request ` +
-      '(or an operator may set drop_params on the provider to drop it).',
-    { param, provider: policy.providerId },
-  );
-}
-
-interface Unsupported {
-  param: string;
-  /** Whether this non-null value asks for something Gemini cannot do; `false`-like values do not. */
-  refuses: (value: unknown) => boolean;
-  why: string;
-}
+import {
+  checkUnsupportedParams as checkParams,
+  type ParamPolicy,
+  type UnsupportedParam,
+} from '../unsupported-params.js';
 
 /** OpenAI parameters with no Gemini equivalent, and the values of them that would matter. */
-const UNSUPPORTED: readonly Unsupported[] = [
+const UNSUPPORTED: readonly UnsupportedParam[] = [
   {
     param: 'logprobs',
     refuses: (v) => v === true,
@@ -73,8 +49,5 @@ const UNSUPPORTED: readonly Unsupported[] = [
 
 /** Throws for the first parameter set to a value Gemini cannot honour, unless `drop_params`. */
 export function checkUnsupportedParams(policy: ParamPolicy, body: Record<string, unknown>): void {
-  for (const { param, refuses, why } of UNSUPPORTED) {
-    const value = body[param];
-    if (value !== undefined && value !== null && refuses(value)) refuseUnlessDropped(policy, param, why);
-  }
+  checkParams(policy, body, UNSUPPORTED);
 }

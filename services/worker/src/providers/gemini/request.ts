@@ -3,7 +3,8 @@ import { GatewayError } from '@switchyard/contracts';
 import type { HttpRequestSpec, ProviderCall } from '../types.js';
 import { toGeminiConversation } from './contents.js';
 import { toGenerationConfig } from './generation-config.js';
-import { checkUnsupportedParams, type ParamPolicy } from './param-policy.js';
+import type { ParamPolicy } from '../unsupported-params.js';
+import { checkUnsupportedParams } from './param-policy.js';
 import { toGeminiToolConfig, toGeminiTools } from './tools.js';
 import type { GeminiRequest } from './wire.js';
 

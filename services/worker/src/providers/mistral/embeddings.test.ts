@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { EmbeddingsRequest } from '@switchyard/contracts';
 import { expectMatchesOpenAISpec } from '@switchyard/testkit';
 import { describe, expect, it } from 'vitest';
 import { testCall } from '../../test-support/replay-stream.js';
 import { mistralProtocol } from './adapter.js';
+import { loadGoldens, refusal } from '../../test-support/golden.js';
 
 // Golden fixtures (fixtures/embeddings/), written from Mistral's documented embeddings wire format.
 interface Golden {
@@ -15,10 +15,7 @@ interface Golden {
   usage: unknown;
 }
 const dir = new URL('./fixtures/embeddings/', import.meta.url);
-const goldens = readdirSync(dir).map((f): [string, Golden] => [
-  f,
-  JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Golden,
-]);
+const goldens = loadGoldens<Golden>(dir);
 const config = {
   type: 'mistral' as const,
   base_url: 'https://api.mistral.ai/v1',
@@ -32,14 +29,6 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const embedCall = (body: Record<string, unknown>) =>
   testCall({ model: 'alias', ...body }, { providerId: 'mistral', upstreamModel: 'mistral-embed' });
-const refusal = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-};
 
 describe('Mistral embeddings, golden both ways', () => {
   it.each(goldens)('%s', (_file, fx) => {

@@ -1,33 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeMistral, type FakeMistral } from '@switchyard/testkit';
-import {
-  chatBody,
-  jsonOf,
-  startWorkerHarness,
-  textOf,
-  type WorkerHarness,
-} from '../../test-support/worker-harness.js';
+import { describe, expect, it } from 'vitest';
+import { startFakeMistral } from '@switchyard/testkit';
+import { chatBody, jsonOf, textOf } from '../../test-support/worker-harness.js';
+import { lastBody, useWorkerWithFake } from '../../test-support/worker-with-fake.js';
 
 const API_KEY = 'mistral-worker-key-0123456789';
-let fake: FakeMistral;
-let h: WorkerHarness;
-
-beforeAll(async () => {
-  fake = await startFakeMistral({ apiKey: API_KEY, chunkDelayMs: 2 });
-  h = await startWorkerHarness({
+const env = useWorkerWithFake(
+  () => startFakeMistral({ apiKey: API_KEY, chunkDelayMs: 2 }),
+  (fake) => ({
     providers: {
       mistral: { type: 'mistral', base_url: fake.url, api_key: API_KEY },
       lenient: { type: 'mistral', base_url: fake.url, api_key: API_KEY, drop_params: true },
       wrongkey: { type: 'mistral', base_url: fake.url, api_key: 'mistral-wrong-key-abcdef' },
     },
-  });
-});
-afterAll(async () => {
-  await h?.stop();
-  await fake?.stop();
-});
+  }),
+);
 
-const upstream = (): Record<string, unknown> => fake.requests.at(-1)!.body as Record<string, unknown>;
+const upstream = () => lastBody(env.fake);
 type Chunk = { choices: { delta: Record<string, unknown>; finish_reason: string | null }[]; usage?: unknown };
 
 describe('mistral worker', () => {
@@ -38,7 +26,7 @@ describe('mistral worker', () => {
       max_completion_tokens: 30,
       messages: [{ role: 'user', content: 'bonjour', name: 'alice' }],
     });
-    const sent = h.send('mistral', body, { upstreamModel: 'mistral-small-latest' });
+    const sent = env.harness.send('mistral', body, { upstreamModel: 'mistral-small-latest' });
     const [frame] = await sent.frames;
     expect([frame!.kind, frame!.status]).toEqual(['response', 200]);
     expect(jsonOf(frame!)).toMatchObject({
@@ -54,13 +42,13 @@ describe('mistral worker', () => {
       random_seed: 9,
       max_tokens: 30,
     });
-    expect(await h.eventOf(sent.requestId)).toMatchObject({
+    expect(await env.harness.eventOf(sent.requestId)).toMatchObject({
       usage: { prompt_tokens: 1, completion_tokens: 2 },
     });
   });
 
   it('streams without asking stream_options, meters the usage of the last chunk and keeps it from a caller who did not ask', async () => {
-    const sent = h.send(
+    const sent = env.harness.send(
       'mistral',
       chatBody('one two three', { stream: true, stream_options: { include_usage: false } }),
       {
@@ -74,14 +62,14 @@ describe('mistral worker', () => {
     expect(chunks.map((c) => c.choices[0]?.delta['content'] ?? '').join('')).toBe('Echo: one two three');
     expect(chunks.some((c) => c.usage !== undefined)).toBe(false);
     expect(upstream()).not.toHaveProperty('stream_options');
-    expect(await h.eventOf(sent.requestId)).toMatchObject({
+    expect(await env.harness.eventOf(sent.requestId)).toMatchObject({
       usage: { prompt_tokens: 3, completion_tokens: 4 },
     });
   });
 
   it('gives the caller who asked a separate usage chunk', async () => {
     const body = chatBody('a b', { stream: true, stream_options: { include_usage: true } });
-    const frames = await h.send('mistral', body, { upstreamModel: 'm', stream: true }).frames;
+    const frames = await env.harness.send('mistral', body, { upstreamModel: 'm', stream: true }).frames;
     const chunks = frames.slice(0, -1).map(jsonOf);
     expect(chunks.at(-2)).toMatchObject({ choices: [{ finish_reason: 'stop' }] });
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 2, completion_tokens: 3 } });
@@ -89,7 +77,7 @@ describe('mistral worker', () => {
 
   it('round-trips a tool call begun elsewhere: OpenAI-style ids are made Mistral’s, required becomes any', async () => {
     const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }];
-    const frames = await h.send(
+    const frames = await env.harness.send(
       'mistral',
       chatBody('what now?', { tools, tool_choice: 'required', stream: true }),
       { upstreamModel: 'm', stream: true },
@@ -117,26 +105,28 @@ describe('mistral worker', () => {
       },
       { role: 'tool', tool_call_id: 'call_from_openai_1', content: 'sunny' },
     ];
-    const [answer] = await h.send('mistral', chatBody('', { messages, tools }), { upstreamModel: 'm' })
-      .frames;
+    const [answer] = await env.harness.send('mistral', chatBody('', { messages, tools }), {
+      upstreamModel: 'm',
+    }).frames;
     expect(jsonOf(answer!)).toMatchObject({ choices: [{ message: { content: 'Tool said: sunny' } }] });
   });
 
   it('refuses what Mistral cannot honour, naming it, unless the provider drops it', async () => {
-    const [refused] = await h.send('mistral', chatBody('hi', { logit_bias: { 1: 5 } }), {
+    const [refused] = await env.harness.send('mistral', chatBody('hi', { logit_bias: { 1: 5 } }), {
       upstreamModel: 'm',
     }).frames;
     expect([refused!.status, refused!.errorCode]).toEqual([400, 'invalid_request']);
     expect(jsonOf(refused!)['error']).toMatchObject({ param: 'logit_bias' });
-    const [dropped] = await h.send('lenient', chatBody('hi', { logit_bias: { 1: 5 } }), {
+    const [dropped] = await env.harness.send('lenient', chatBody('hi', { logit_bias: { 1: 5 } }), {
       upstreamModel: 'm',
     }).frames;
     expect(dropped!.status).toBe(200);
   });
 
   it('passes Mistral’s own 422 for an unknown field through as a 400 naming it', async () => {
-    const [frame] = await h.send('mistral', chatBody('hi', { mystery_option: 1 }), { upstreamModel: 'm' })
-      .frames;
+    const [frame] = await env.harness.send('mistral', chatBody('hi', { mystery_option: 1 }), {
+      upstreamModel: 'm',
+    }).frames;
     expect([frame!.status, frame!.errorCode]).toEqual([400, 'invalid_request']);
     expect(jsonOf(frame!)['error']).toMatchObject({
       param: 'mystery_option',
@@ -151,21 +141,24 @@ describe('mistral worker', () => {
     ['fail-500', 502, 'upstream_error'],
     ['fail-503', 503, 'unavailable'],
   ])('maps model %s to %i %s', async (model, status, code) => {
-    const [frame] = await h.send('mistral', chatBody('hi'), { upstreamModel: model, stream: true }).frames;
+    const [frame] = await env.harness.send('mistral', chatBody('hi'), { upstreamModel: model, stream: true })
+      .frames;
     expect([frame!.kind, frame!.status, frame!.errorCode]).toEqual(['error', status, code]);
   });
 
   it('ends a stream with an error frame on a mid-stream error, a finish_reason of error, or a broken connection', async () => {
     for (const model of ['stream-error', 'finish-error', 'break-stream']) {
-      const frames = await h.send('mistral', chatBody('a b c d'), { upstreamModel: model, stream: true })
-        .frames;
+      const frames = await env.harness.send('mistral', chatBody('a b c d'), {
+        upstreamModel: model,
+        stream: true,
+      }).frames;
       expect(frames.length, model).toBeGreaterThan(1);
       expect(frames.at(-1), model).toMatchObject({ kind: 'error', status: 502, errorCode: 'upstream_error' });
     }
   });
 
   it('blames the gateway’s key on a 401, never echoing it', async () => {
-    const [frame] = await h.send('wrongkey', chatBody('hi'), { upstreamModel: 'm' }).frames;
+    const [frame] = await env.harness.send('wrongkey', chatBody('hi'), { upstreamModel: 'm' }).frames;
     expect([frame!.status, frame!.errorCode]).toEqual([502, 'upstream_error']);
     expect(textOf(frame!)).not.toContain('mistral-wrong-key');
   });

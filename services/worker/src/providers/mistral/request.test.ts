@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testCall } from '../../test-support/replay-stream.js';
 import { toMistralToolCallId } from './messages.js';
 import { toMistralBody, toMistralTarget, type MistralConfig } from './request.js';
+import { refusal } from '../../test-support/golden.js';
 
 const strict = { providerId: 'mistral', dropParams: false };
 const lenient = { providerId: 'mistral', dropParams: true };
@@ -11,14 +12,6 @@ const body = (extra: Record<string, unknown>, stream = false, policy = strict) =
     testCall({ model: 'alias', messages: user, ...extra }, { stream, upstreamModel: 'mistral-small-latest' }),
     policy,
   );
-const refusal = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-};
 
 describe('toMistralBody', () => {
   it('renames OpenAI’s parameters to Mistral’s: seed → random_seed, required → any, max_completion_tokens → max_tokens', () => {

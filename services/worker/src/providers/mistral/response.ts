@@ -4,35 +4,10 @@ import { isRecord } from '../is-record.js';
 import { toUsageSummary } from '../usage-summary.js';
 import { isFailedFinish, toFinishReason } from './finish-reasons.js';
 import { toOpenAIMessage } from './message.js';
+import { parseUpstreamObject } from '../upstream-json.js';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
-
-export function parseMistralJson(text: string, providerId: string): Record<string, unknown> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new GatewayError(
-      'upstream_error',
-      `Provider ${providerId} sent an answer that is not valid JSON.`,
-      {
-        provider: providerId,
-        cause,
-      },
-    );
-  }
-  if (!isRecord(json)) {
-    throw new GatewayError(
-      'upstream_error',
-      `Provider ${providerId} sent an answer that is not a JSON object.`,
-      {
-        provider: providerId,
-      },
-    );
-  }
-  return json;
-}
 
 export const failedGeneration = (providerId: string): GatewayError =>
   new GatewayError(
@@ -51,7 +26,7 @@ export function fromMistralResponse(
   body: Uint8Array,
   providerId: string,
 ): { data: Uint8Array; usage?: UsageSummary | undefined } {
-  const json = parseMistralJson(decoder.decode(body), providerId);
+  const json = parseUpstreamObject(decoder.decode(body), providerId);
   const choices = Array.isArray(json['choices']) ? json['choices'].filter(isRecord) : [];
   if (choices.some((c) => isFailedFinish(c['finish_reason']))) throw failedGeneration(providerId);
   const completion = {

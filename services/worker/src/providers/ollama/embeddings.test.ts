@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { ProviderConfig } from '@switchyard/config';
 import { EmbeddingsRequest } from '@switchyard/contracts';
 import { expectMatchesOpenAISpec } from '@switchyard/testkit';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { testCall } from '../../test-support/replay-stream.js';
 import { ollamaProtocol } from './adapter.js';
 import type { OllamaConfig } from './request.js';
+import { loadGoldens, refusal } from '../../test-support/golden.js';
 
 // Golden fixtures (fixtures/embeddings/), written from Ollama's documented /api/embed.
 interface Golden {
@@ -17,24 +18,13 @@ interface Golden {
   usage: unknown;
 }
 const dir = new URL('./fixtures/embeddings/', import.meta.url);
-const goldens = readdirSync(dir).map((f): [string, Golden] => [
-  f,
-  JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Golden,
-]);
+const goldens = loadGoldens<Golden>(dir);
 const config = ProviderConfig.parse({ type: 'ollama' }) as OllamaConfig;
 const protocol = ollamaProtocol('ollama', config);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const embedCall = (body: Record<string, unknown>) =>
   testCall({ model: 'alias', ...body }, { providerId: 'ollama', upstreamModel: 'all-minilm' });
-const refusal = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-};
 
 describe('Ollama embeddings, golden both ways', () => {
   it.each(goldens)('%s', (_file, fx) => {

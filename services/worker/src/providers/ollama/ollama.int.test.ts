@@ -1,41 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOllama, type FakeOllama } from '@switchyard/testkit';
-import {
-  chatBody,
-  closedPort,
-  jsonOf,
-  startWorkerHarness,
-  textOf,
-  type WorkerHarness,
-} from '../../test-support/worker-harness.js';
+import { describe, expect, it } from 'vitest';
+import { startFakeOllama } from '@switchyard/testkit';
+import { chatBody, closedPort, jsonOf, textOf } from '../../test-support/worker-harness.js';
+import { lastBody, useWorkerWithFake } from '../../test-support/worker-with-fake.js';
 
-let fake: FakeOllama;
-let h: WorkerHarness;
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
-beforeAll(async () => {
-  fake = await startFakeOllama({ chunkDelayMs: 2 });
-  const dead = await closedPort();
-  h = await startWorkerHarness({
-    providers: {
-      ollama: { type: 'ollama', base_url: fake.url },
-      lenient: { type: 'ollama', base_url: fake.url, drop_params: true },
-      down: { type: 'ollama', base_url: `http://127.0.0.1:${dead}` },
-    },
-  });
-});
-afterAll(async () => {
-  await h?.stop();
-  await fake?.stop();
-});
+const env = useWorkerWithFake(
+  () => startFakeOllama({ chunkDelayMs: 2 }),
+  async (fake) => {
+    const dead = await closedPort();
+    return {
+      providers: {
+        ollama: { type: 'ollama', base_url: fake.url },
+        lenient: { type: 'ollama', base_url: fake.url, drop_params: true },
+        down: { type: 'ollama', base_url: `http://127.0.0.1:${dead}` },
+      },
+    };
+  },
+);
 
-const upstream = (): Record<string, unknown> => fake.requests.at(-1)!.body as Record<string, unknown>;
+const upstream = () => lastBody(env.fake);
 type Chunk = { choices: { delta: Record<string, unknown>; finish_reason: string | null }[] };
 
 describe('ollama worker', () => {
   it('answers a whole request in OpenAI’s shape from /api/chat, with its counts as usage', async () => {
-    const sent = h.send('ollama', chatBody('hello llama', { max_tokens: 20, temperature: 0.1 }), {
+    const sent = env.harness.send('ollama', chatBody('hello llama', { max_tokens: 20, temperature: 0.1 }), {
       upstreamModel: 'llama3.2',
     });
     const [frame] = await sent.frames;
@@ -48,20 +38,20 @@ describe('ollama worker', () => {
       ],
       usage: { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 },
     });
-    expect(fake.requests.at(-1)!.path).toBe('/api/chat');
+    expect(env.fake.requests.at(-1)!.path).toBe('/api/chat');
     expect(upstream()).toEqual({
       model: 'llama3.2',
       messages: [{ role: 'user', content: 'hello llama' }],
       stream: false,
       options: { temperature: 0.1, num_predict: 20 },
     });
-    expect(await h.eventOf(sent.requestId)).toMatchObject({
+    expect(await env.harness.eventOf(sent.requestId)).toMatchObject({
       usage: { prompt_tokens: 2, completion_tokens: 3 },
     });
   });
 
   it('streams newline-delimited JSON as OpenAI chunks, metering usage the caller did not ask for', async () => {
-    const sent = h.send('ollama', chatBody('one two three', { stream: true }), {
+    const sent = env.harness.send('ollama', chatBody('one two three', { stream: true }), {
       upstreamModel: 'llama3.2',
       stream: true,
     });
@@ -72,7 +62,7 @@ describe('ollama worker', () => {
     expect(chunks[0]!.choices[0]!.delta['role']).toBe('assistant');
     expect(chunks.map((c) => c.choices[0]!.delta['content'] ?? '').join('')).toBe('Echo: one two three');
     expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe('stop');
-    expect(await h.eventOf(sent.requestId)).toMatchObject({
+    expect(await env.harness.eventOf(sent.requestId)).toMatchObject({
       stream: true,
       usage: { prompt_tokens: 3, completion_tokens: 4 },
     });
@@ -84,7 +74,7 @@ describe('ollama worker', () => {
       stream_options: { include_usage: true },
       max_tokens: 2,
     });
-    const frames = await h.send('ollama', body, { upstreamModel: 'llama3.2', stream: true }).frames;
+    const frames = await env.harness.send('ollama', body, { upstreamModel: 'llama3.2', stream: true }).frames;
     const chunks = frames.slice(0, -1).map(jsonOf);
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { completion_tokens: 2 } });
     expect(chunks.at(-2)).toMatchObject({ choices: [{ finish_reason: 'length' }] });
@@ -103,20 +93,22 @@ describe('ollama worker', () => {
           },
         ],
       });
-    const [ok] = await h.send('ollama', image(`data:image/png;base64,${PNG}`), { upstreamModel: 'llava' })
-      .frames;
+    const [ok] = await env.harness.send('ollama', image(`data:image/png;base64,${PNG}`), {
+      upstreamModel: 'llava',
+    }).frames;
     expect(jsonOf(ok!)).toMatchObject({
       choices: [{ message: { content: 'Echo: what is this [1 image]' } }],
     });
     expect(upstream()['messages']).toEqual([{ role: 'user', content: 'what is this', images: [PNG] }]);
 
-    const before = fake.requests.length;
-    const [refused] = await h.send('ollama', image('https://example.com/cat.png'), { upstreamModel: 'llava' })
-      .frames;
+    const before = env.fake.requests.length;
+    const [refused] = await env.harness.send('ollama', image('https://example.com/cat.png'), {
+      upstreamModel: 'llava',
+    }).frames;
     expect([refused!.status, refused!.errorCode]).toEqual([400, 'invalid_request']);
     expect(jsonOf(refused!)['error']).toMatchObject({ param: 'messages[0].content[1].image_url' });
-    expect(fake.requests.length).toBe(before); // refused before any upstream call
-    const [dropped] = await h.send('lenient', image('https://example.com/cat.png'), {
+    expect(env.fake.requests.length).toBe(before); // refused before any upstream call
+    const [dropped] = await env.harness.send('lenient', image('https://example.com/cat.png'), {
       upstreamModel: 'llava',
     }).frames;
     expect(jsonOf(dropped!)).toMatchObject({ choices: [{ message: { content: 'Echo: what is this' } }] });
@@ -124,7 +116,7 @@ describe('ollama worker', () => {
 
   it('round-trips a tool call: whole call out, result back under the tool’s name', async () => {
     const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }];
-    const frames = await h.send('ollama', chatBody('weather in Oslo?', { tools, stream: true }), {
+    const frames = await env.harness.send('ollama', chatBody('weather in Oslo?', { tools, stream: true }), {
       upstreamModel: 'llama3.2',
       stream: true,
     }).frames;
@@ -150,8 +142,9 @@ describe('ollama worker', () => {
       },
       { role: 'tool', tool_call_id: call.id, content: 'sunny' },
     ];
-    const [answer] = await h.send('ollama', chatBody('', { messages, tools }), { upstreamModel: 'llama3.2' })
-      .frames;
+    const [answer] = await env.harness.send('ollama', chatBody('', { messages, tools }), {
+      upstreamModel: 'llama3.2',
+    }).frames;
     expect(jsonOf(answer!)).toMatchObject({
       choices: [{ message: { content: 'Tool said: sunny' }, finish_reason: 'stop' }],
     });
@@ -171,21 +164,24 @@ describe('ollama worker', () => {
     ['fail-500', 502, 'upstream_error'],
     ['fail-503', 503, 'unavailable'],
   ])('maps model %s to %i %s', async (model, status, code) => {
-    const [frame] = await h.send('ollama', chatBody('hi'), { upstreamModel: model, stream: true }).frames;
+    const [frame] = await env.harness.send('ollama', chatBody('hi'), { upstreamModel: model, stream: true })
+      .frames;
     expect([frame!.kind, frame!.status, frame!.errorCode]).toEqual(['error', status, code]);
   });
 
   it('ends a started stream with an error frame when Ollama fails mid-answer, or the connection breaks', async () => {
     for (const model of ['stream-error', 'break-stream']) {
-      const frames = await h.send('ollama', chatBody('a b c d'), { upstreamModel: model, stream: true })
-        .frames;
+      const frames = await env.harness.send('ollama', chatBody('a b c d'), {
+        upstreamModel: model,
+        stream: true,
+      }).frames;
       expect(frames.length).toBeGreaterThan(1);
       expect(frames.at(-1)).toMatchObject({ kind: 'error', status: 502, errorCode: 'upstream_error' });
     }
   });
 
   it('answers 503 at once when Ollama is not running', async () => {
-    const [frame] = await h.send('down', chatBody('hi'), { upstreamModel: 'llama3.2' }).frames;
+    const [frame] = await env.harness.send('down', chatBody('hi'), { upstreamModel: 'llama3.2' }).frames;
     expect([frame!.status, frame!.errorCode]).toEqual([503, 'unavailable']);
     expect(textOf(frame!)).toContain('provider down');
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testCall } from '../../test-support/replay-stream.js';
 import { toOllamaBody, toOllamaTarget, type OllamaConfig } from './request.js';
+import { refusal } from '../../test-support/golden.js';
 
 const strict = { providerId: 'ollama', dropParams: false };
 const lenient = { providerId: 'ollama', dropParams: true };
@@ -13,14 +14,6 @@ const body = (extra: Record<string, unknown>, stream = false) =>
     ),
     strict,
   );
-const refusal = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-};
 
 describe('toOllamaBody', () => {
   it('translates a whole conversation: roles, images as base64, tool calls with object arguments, named tool results', () => {

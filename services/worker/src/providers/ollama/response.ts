@@ -1,4 +1,4 @@
-import { GatewayError, type Usage } from '@switchyard/contracts';
+import type { Usage } from '@switchyard/contracts';
 import { isRecord } from '../is-record.js';
 import {
   newCompletionId,
@@ -8,6 +8,7 @@ import {
   type AnswerMeta,
 } from '../openai-shapes.js';
 import { toFinishReason } from './finish-reasons.js';
+import { parseUpstreamObject } from '../upstream-json.js';
 
 const decoder = new TextDecoder();
 
@@ -38,36 +39,9 @@ export const metaOf = (json: Record<string, unknown>, fallbackModel: string): An
   model: typeof json['model'] === 'string' ? json['model'] : fallbackModel,
 });
 
-/** Parses one Ollama JSON object (a whole answer or a stream line); throws `upstream_error` when it is not one. */
-export function parseOllamaJson(text: string, providerId: string): Record<string, unknown> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new GatewayError(
-      'upstream_error',
-      `Provider ${providerId} sent an answer that is not valid JSON.`,
-      {
-        provider: providerId,
-        cause,
-      },
-    );
-  }
-  if (!isRecord(json)) {
-    throw new GatewayError(
-      'upstream_error',
-      `Provider ${providerId} sent an answer that is not a JSON object.`,
-      {
-        provider: providerId,
-      },
-    );
-  }
-  return json;
-}
-
 /** A whole `/api/chat` answer as an OpenAI chat completion. */
 export function fromOllamaResponse(body: Uint8Array, providerId: string, upstreamModel: string) {
-  const json = parseOllamaJson(decoder.decode(body), providerId);
+  const json = parseUpstreamObject(decoder.decode(body), providerId);
   const message = isRecord(json['message']) ? json['message'] : {};
   const calls = Array.isArray(message['tool_calls']) ? message['tool_calls'].map(toOpenAIToolCall) : [];
   const content = typeof message['content'] === 'string' ? message['content'] : '';

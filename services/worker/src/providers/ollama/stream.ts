@@ -3,7 +3,8 @@ import type { ProviderCall, StreamEvent, StreamTranslator } from '../types.js';
 import { isRecord } from '../is-record.js';
 import { chunkEvent, usageEvent, type AnswerMeta, type OpenAIDelta } from '../openai-shapes.js';
 import { toFinishReason } from './finish-reasons.js';
-import { metaOf, parseOllamaJson, toOllamaUsage, toOpenAIToolCall } from './response.js';
+import { metaOf, toOllamaUsage, toOpenAIToolCall } from './response.js';
+import { parseUpstreamObject } from '../upstream-json.js';
 
 /**
  * Translates one Ollama stream (a JSON object per line) into OpenAI chunks. Text arrives in
@@ -18,7 +19,7 @@ export function createOllamaStreamTranslator(call: ProviderCall): StreamTranslat
   return (event) => {
     let json: Record<string, unknown>;
     try {
-      json = parseOllamaJson(event.data, call.providerId);
+      json = parseUpstreamObject(event.data, call.providerId);
     } catch (err) {
       return [{ kind: 'error', error: err as GatewayError }];
     }

@@ -1,9 +1,10 @@
 import { GatewayError } from '@switchyard/contracts';
 import type { UsageSummary } from '@switchyard/bus';
 import { isRecord } from '../is-record.js';
+import { isCount } from '../is-count.js';
+import { parseUpstreamJson } from '../upstream-json.js';
 
 const decoder = new TextDecoder();
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 /**
  * The usage of an OpenAI embeddings answer (`{prompt_tokens, total_tokens}`, no completion
@@ -11,19 +12,7 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isI
  * to refuse an answer the caller could not read.
  */
 export function readOpenAIEmbeddingsUsage(providerId: string, body: Uint8Array): UsageSummary | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(decoder.decode(body));
-  } catch (cause) {
-    throw new GatewayError(
-      'upstream_error',
-      `Provider ${providerId} sent an answer that is not valid JSON.`,
-      {
-        provider: providerId,
-        cause,
-      },
-    );
-  }
+  const json = parseUpstreamJson(decoder.decode(body), providerId);
   if (!isRecord(json) || !Array.isArray(json['data'])) {
     throw new GatewayError(
       'upstream_error',

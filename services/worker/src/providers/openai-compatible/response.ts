@@ -1,7 +1,6 @@
-import { GatewayError } from '@switchyard/contracts';
 import type { UsageSummary } from '@switchyard/bus';
-import { isRecord } from '../is-record.js';
 import { toUsageSummary } from '../usage-summary.js';
+import { parseUpstreamObject } from '../upstream-json.js';
 
 const decoder = new TextDecoder();
 
@@ -10,27 +9,6 @@ const decoder = new TextDecoder();
  * parsed only to account for tokens, and to refuse an answer the caller could not read.
  */
 export function readOpenAIUsage(providerId: string, body: Uint8Array): UsageSummary | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(decoder.decode(body));
-  } catch (cause) {
-    throw new GatewayError(
-      'upstream_error',
-      `Provider ${providerId} sent an answer that is not valid JSON.`,
-      {
-        provider: providerId,
-        cause,
-      },
-    );
-  }
-  if (!isRecord(json)) {
-    throw new GatewayError(
-      'upstream_error',
-      `Provider ${providerId} sent an answer that is not a JSON object.`,
-      {
-        provider: providerId,
-      },
-    );
-  }
+  const json = parseUpstreamObject(decoder.decode(body), providerId);
   return toUsageSummary(json['usage']);
 }

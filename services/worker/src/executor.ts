@@ -66,7 +66,7 @@ export function createHttpAdapter({
 
   const adapter: ProviderAdapter = {
     async call(call, reply) {
-      const res = await send(protocol.toRequest(call), call);
+      const res = await send(await protocol.toRequest(call), call);
       if (call.stream) return relayStream(res.body, call, reply, protocol);
       const { data, usage } = protocol.readResponse(await readWhole(res, call), call);
       reply.response(data, usage ? { usage } : {});
@@ -79,7 +79,7 @@ export function createHttpAdapter({
   if (toEmbeddingsRequest && readEmbeddingsResponse) {
     // Embeddings are never streamed: one request, one whole answer.
     adapter.embed = async (call, reply) => {
-      const res = await send(toEmbeddingsRequest(call), call);
+      const res = await send(await toEmbeddingsRequest(call), call);
       const { data, usage } = readEmbeddingsResponse(await readWhole(res, call), call);
       reply.response(data, usage ? { usage } : {});
     };

@@ -72,7 +72,8 @@ export type StreamFraming = 'sse' | 'aws-eventstream' | 'ndjson';
  * does the I/O, so every HTTP provider gets the same deadline, abort and streaming behaviour.
  */
 export interface HttpProtocol {
-  toRequest(call: ProviderCall): HttpRequestSpec;
+  /** A promise where building the request needs async work (Bedrock's SigV4 signing). */
+  toRequest(call: ProviderCall): HttpRequestSpec | Promise<HttpRequestSpec>;
   /**
    * A whole 2xx answer as an OpenAI chat completion (the same bytes when the provider speaks
    * OpenAI already) and its usage; throws `upstream_error` when the answer cannot be read.
@@ -85,7 +86,7 @@ export interface HttpProtocol {
   /** A failure to reach the provider at all (refused, reset, DNS); undefined when `err` is not one. */
   mapConnectionError(err: unknown): GatewayError | undefined;
   /** An embeddings call upstream; a protocol without it serves no embeddings. */
-  toEmbeddingsRequest?(call: ProviderCall): HttpRequestSpec;
+  toEmbeddingsRequest?(call: ProviderCall): HttpRequestSpec | Promise<HttpRequestSpec>;
   /** A 2xx embeddings answer as OpenAI's `CreateEmbeddingResponse` bytes, and its usage. */
   readEmbeddingsResponse?(
     body: Uint8Array,

@@ -36,10 +36,10 @@ const embedCall = (body: Record<string, unknown>) =>
   testCall({ model: 'alias', ...body }, { providerId: 'aws', upstreamModel: 'amazon.titan-embed-text-v2:0' });
 
 describe('Bedrock Titan embeddings, golden both ways', () => {
-  it.each(goldens)('%s', (_file, fx) => {
+  it.each(goldens)('%s', async (_file, fx) => {
     EmbeddingsRequest.parse(fx.openai); // a request the gateway accepts
     const call = testCall(fx.openai, { providerId: 'aws', upstreamModel: fx.call.upstreamModel });
-    const spec = protocol.toEmbeddingsRequest!(call);
+    const spec = await protocol.toEmbeddingsRequest!(call);
     expect(spec.path).toBe(fx.upstream.path);
     expect(JSON.parse(spec.body)).toEqual(fx.upstream.body);
 
@@ -50,8 +50,8 @@ describe('Bedrock Titan embeddings, golden both ways', () => {
     expect(read.usage).toEqual(fx.usage);
   });
 
-  it('signs the invoke call like every Bedrock call', () => {
-    const spec = toBedrockEmbeddingsRequest(
+  it('signs the invoke call like every Bedrock call', async () => {
+    const spec = await toBedrockEmbeddingsRequest(
       target,
       embedCall({ input: 'x' }),
       new Date('2025-01-02T03:04:05Z'),

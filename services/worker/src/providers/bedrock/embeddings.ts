@@ -57,7 +57,7 @@ export const toBedrockEmbeddingsRequest = (
   target: BedrockTarget,
   call: ProviderCall,
   now?: Date,
-): HttpRequestSpec =>
+): Promise<HttpRequestSpec> =>
   toSignedModelRequest(
     target,
     call.upstreamModel,

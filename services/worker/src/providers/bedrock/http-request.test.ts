@@ -38,10 +38,10 @@ describe('toBedrockTarget', () => {
 });
 
 describe('toBedrockRequest', () => {
-  it('posts to /model/{id}/converse with the id encoded as one segment, signed', () => {
+  it('posts to /model/{id}/converse with the id encoded as one segment, signed', async () => {
     const arn =
       'arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.anthropic.claude-3-haiku-20240307-v1:0';
-    const spec = toBedrockRequest(toBedrockTarget(config()), call(arn, false), NOW);
+    const spec = await toBedrockRequest(toBedrockTarget(config()), call(arn, false), NOW);
     expect(spec.path).toBe(`/model/${encodeURIComponent(arn)}/converse`);
     expect(spec.path.split('/')).toHaveLength(4);
     expect(JSON.parse(spec.body)).toEqual({ messages: [{ role: 'user', content: [{ text: 'hi' }] }] });
@@ -57,16 +57,17 @@ describe('toBedrockRequest', () => {
     expect(spec.headers).not.toHaveProperty('x-amz-security-token');
   });
 
-  it('streams from /converse-stream asking for the event stream, with the session token and extra headers signed', () => {
+  it('streams from /converse-stream asking for the event stream, with the session token and extra headers signed', async () => {
     const target = toBedrockTarget(
       config({ session_token: 'tok', headers: { 'X-Team': 'search' }, base_url: 'http://127.0.0.1:9/p' }),
     );
-    const spec = toBedrockRequest(target, call('amazon.nova-pro-v1:0', true), NOW);
+    const spec = await toBedrockRequest(target, call('amazon.nova-pro-v1:0', true), NOW);
     expect(spec.path).toBe('/p/model/amazon.nova-pro-v1%3A0/converse-stream');
     expect(spec.headers).toMatchObject({
       accept: 'application/vnd.amazon.eventstream',
       'x-amz-security-token': 'tok',
-      'x-team': 'search',
+      // Sent as configured; HTTP header names are case-insensitive and SigV4 signs them lowercased.
+      'X-Team': 'search',
     });
     expect(spec.headers['authorization']).toContain(
       'SignedHeaders=accept;content-type;host;x-amz-date;x-amz-security-token;x-team,',

@@ -15,7 +15,7 @@ export interface BedrockTarget {
   basePath: string;
   headers: Readonly<Record<string, string>>;
   dropParams: boolean;
-  sign: (request: RequestToSign, now?: Date) => Record<string, string>;
+  sign: (request: RequestToSign, now?: Date) => Promise<Record<string, string>>;
 }
 
 export function toBedrockTarget(config: BedrockConfig): BedrockTarget {
@@ -42,13 +42,13 @@ export function toBedrockTarget(config: BedrockConfig): BedrockTarget {
  * `POST {base}/model/{modelId}/{operation}`, signed. The model id is one path segment, so ids with
  * `:` and inference profile ARNs with `/` are encoded whole.
  */
-export function toSignedModelRequest(
+export async function toSignedModelRequest(
   target: BedrockTarget,
   modelId: string,
   operation: 'converse' | 'converse-stream' | 'invoke',
   body: string,
   now?: Date,
-): HttpRequestSpec {
+): Promise<HttpRequestSpec> {
   const path = `${target.basePath}/model/${encodeURIComponent(modelId)}/${operation}`;
   const headers = {
     ...target.headers,
@@ -58,12 +58,17 @@ export function toSignedModelRequest(
   return {
     path,
     body,
-    headers: target.sign({ method: 'POST', host: target.host, path, headers, body }, now),
+    headers: await target.sign({ method: 'POST', host: target.host, path, headers, body }, now),
   };
 }
 
 /** `POST {base}/model/{modelId}/converse` (or `/converse-stream`), signed. */
-export function toBedrockRequest(target: BedrockTarget, call: ProviderCall, now?: Date): HttpRequestSpec {
+export function toBedrockRequest(
+  target: BedrockTarget,
+  call: ProviderCall,
+  now?: Date,
+): Promise<HttpRequestSpec> {
+  // Translated first, outside the promise: a refused parameter throws at once, before any signing.
   const body = JSON.stringify(toConverseRequest(call, { dropParams: target.dropParams }));
   return toSignedModelRequest(
     target,

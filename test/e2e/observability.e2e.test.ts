@@ -243,7 +243,7 @@ describe('usage metrics', () => {
     const metered = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: OTHER_KEY, maxRetries: 0 });
     const seen = { input: 0, output: 0, cached: 0, requests: 0 };
     const add = (u: OpenAI.CompletionUsage | null | undefined): void => {
-      expect(u).toBeTruthy();
+      expect(u).toMatchObject({ prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) });
       seen.input += u!.prompt_tokens;
       seen.output += u!.completion_tokens;
       seen.cached += u!.prompt_tokens_details?.cached_tokens ?? 0;

@@ -108,7 +108,7 @@ describe('requests the ingress refuses', () => {
     const before = h.pipeline.received.length;
     expect(res.status).toBe(status);
     const requestId = res.headers.get('x-request-id');
-    expect(requestId).toBeTruthy();
+    expect(requestId).toMatch(/^\S+$/);
     const body = (await res.json()) as {
       error: { message: string; type: string; param: unknown; code: unknown };
     };

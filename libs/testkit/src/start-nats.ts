@@ -6,7 +6,6 @@ import { spawnLocal } from './infra/local-process.js';
 import { once } from './infra/once.js';
 import type { StartServiceOptions } from './infra/start-service.js';
 import { startService } from './infra/start-service.js';
-import { probeTcp } from './infra/tcp-probe.js';
 import { waitUntilReady } from './infra/wait-until-ready.js';
 import type { ServiceHandle } from './service-handle.js';
 
@@ -67,12 +66,9 @@ async function startLocalNats(binary: string, maxPayload: string): Promise<Servi
 
   const server = spawnLocal(binary, ['-c', configPath], { cleanupDir: dir });
   try {
-    // NATS speaks first: a line starting with INFO proves the server accepts clients.
-    await waitUntilReady(
-      server,
-      () => probeTcp({ host: '127.0.0.1', port, ready: (text) => text.startsWith('INFO ') }),
-      { what: `nats-server on port ${port}` },
-    );
+    // Its own log line, not a probe of the port: another process may hold the port we were given,
+    // and would answer a probe. Ours then exits ("address already in use") and the caller retries.
+    await waitUntilReady(server, /Server is ready/, { what: `nats-server on port ${port}` });
   } catch (err) {
     await server.stop();
     throw err;

@@ -3,7 +3,6 @@ import { spawnLocal } from './infra/local-process.js';
 import { once } from './infra/once.js';
 import type { StartServiceOptions } from './infra/start-service.js';
 import { startService } from './infra/start-service.js';
-import { probeTcp } from './infra/tcp-probe.js';
 import { waitUntilReady } from './infra/wait-until-ready.js';
 import type { ServiceHandle } from './service-handle.js';
 
@@ -38,13 +37,9 @@ async function startLocalRedis(binary: string): Promise<ServiceHandle> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   const server = spawnLocal(binary, args);
   try {
-    await waitUntilReady(
-      server,
-      // A raw PING avoids a Redis client dependency; "-LOADING" and friends just mean "poll again".
-      () =>
-        probeTcp({ host: '127.0.0.1', port, send: 'PING\r\n', ready: (text) => text.startsWith('+PONG') }),
-      { what: `redis-server on port ${port}` },
-    );
+    // Its own log line, not a PING: another process may hold the port we were given, and would
+    // answer. Ours then exits ("Address already in use") and the caller retries with a fresh port.
+    await waitUntilReady(server, /Ready to accept connections/, { what: `redis-server on port ${port}` });
   } catch (err) {
     await server.stop();
     throw err;

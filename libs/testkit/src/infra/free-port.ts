@@ -1,10 +1,25 @@
 import { createServer } from 'node:net';
 
+// Ports this process has handed out. The kernel may offer a just-released port again, and two
+// servers started side by side must not be told the same one.
+const issued = new Set<number>();
+
 /**
- * Asks the kernel for a free TCP port on 127.0.0.1. The port is released before the caller binds
- * it, so another process may grab it in between; callers retry with a fresh port when that happens.
+ * Asks the kernel for a free TCP port on 127.0.0.1, never one this process already handed out.
+ * The port is released before the caller binds it, so another process may grab it in between;
+ * callers must check that their own server bound it and retry with a fresh port otherwise.
  */
-export function getFreePort(): Promise<number> {
+export async function getFreePort(): Promise<number> {
+  for (;;) {
+    const port = await askKernel();
+    if (!issued.has(port)) {
+      issued.add(port);
+      return port;
+    }
+  }
+}
+
+function askKernel(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

@@ -9,6 +9,8 @@ export interface LocalProcess {
   readonly exited: Promise<string>;
   /** The last few KB of stdout+stderr, to explain a failed start. */
   output(): string;
+  /** Resolves once the process prints a line matching `pattern` (checked as output arrives). */
+  printed(pattern: RegExp): Promise<void>;
   /** SIGTERM, then SIGKILL after `killAfterMs`; waits for exit, then removes `cleanupDir`. */
   stop(): Promise<void>;
 }
@@ -46,9 +48,24 @@ export function spawnLocal(
   const { cleanupDir, killAfterMs = 5000 } = options;
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  const waiters = new Set<{ pattern: RegExp; resolve: () => void }>();
+  const settleWaiters = (): void => {
+    for (const waiter of waiters) {
+      if (waiter.pattern.test(output)) {
+        waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  };
   const capture = (data: Buffer): void => {
     output = (output + data.toString('utf8')).slice(-OUTPUT_LIMIT);
+    settleWaiters();
   };
+  const printed = (pattern: RegExp): Promise<void> =>
+    new Promise((resolve) => {
+      waiters.add({ pattern, resolve });
+      settleWaiters();
+    });
   for (const stream of [child.stdout, child.stderr]) {
     stream.on('data', capture);
     (stream as Partial<Socket>).unref?.();
@@ -75,5 +92,5 @@ export function spawnLocal(
     if (cleanupDir) await rm(cleanupDir, { recursive: true, force: true });
   });
 
-  return { exited, output: () => output, stop };
+  return { exited, output: () => output, printed, stop };
 }

@@ -158,6 +158,36 @@ describe('createReplier streaming', () => {
   });
 });
 
+describe('createReplier answer headers', () => {
+  it('puts the sy-answer-* headers earlier stages set on the first frame only', async () => {
+    const { subject, msgs } = await replySubject();
+    const { headers } = requestHeaders({
+      'sy-answer-x-ratelimit-remaining-requests': '9',
+      'sy-answer-x-switchyard-cache': 'MISS',
+    });
+    const reply = createReplier(nc, subject, headers);
+    reply.chunk(enc('{"n":1}'));
+    reply.chunk(enc('{"n":2}'));
+    reply.done();
+    await settle();
+
+    expect(msgs).toHaveLength(3);
+    expect(msgs[0]!.headers?.get('sy-answer-x-ratelimit-remaining-requests')).toBe('9');
+    expect(msgs[0]!.headers?.get('sy-answer-x-switchyard-cache')).toBe('MISS');
+    expect(msgs[0]!.headers?.get(Headers.requestId)).toBe('');
+    expect(msgs[1]!.headers?.get('sy-answer-x-switchyard-cache')).toBe('');
+  });
+
+  it('sends them with an error answer too (a 429 carries its rate-limit headers)', async () => {
+    const { subject, msgs } = await replySubject();
+    const { headers } = requestHeaders({ 'sy-answer-x-ratelimit-remaining-requests': '0' });
+    createReplier(nc, subject, headers).error(new GatewayError('rate_limited', 'slow down'));
+    await settle();
+    expect(msgs[0]!.headers?.get('sy-answer-x-ratelimit-remaining-requests')).toBe('0');
+    expect(msgs[0]!.headers?.get(Headers.frame)).toBe('error');
+  });
+});
+
 describe('createReplier whole answers and errors', () => {
   it('sends a response frame with sy-status 200, seq 0 and the body as is', async () => {
     const { subject, msgs } = await replySubject();

@@ -1,4 +1,5 @@
 import {
+  ANSWER_HEADER_PREFIX,
   FrameKinds,
   Headers,
   Subjects,
@@ -46,6 +47,14 @@ const intHeader = (h: MsgHdrs | undefined, name: string): number | undefined => 
   const n = v === undefined ? NaN : Number(v);
   return Number.isFinite(n) ? n : undefined;
 };
+
+/** What earlier stages asked to tell the caller (`sy-answer-*`) goes out with the first frame. */
+function copyAnswerHeaders(request: MsgHdrs | undefined, frame: MsgHdrs): void {
+  if (request === undefined) return;
+  for (const name of request.keys()) {
+    if (name.startsWith(ANSWER_HEADER_PREFIX)) frame.set(name, request.get(name));
+  }
+}
 
 /** Builds the completion event of a request from its headers: one place decides what an event says. */
 export function completedEvent(
@@ -103,6 +112,7 @@ export function createReplier(
     if (reply === undefined || nc.isClosed()) return;
     const h = natsHeaders();
     h.set(Headers.frame, kind);
+    if (seq === 0) copyAnswerHeaders(request, h);
     h.set(Headers.seq, String(seq++));
     extra?.(h);
     nc.publish(reply, data, { headers: h });

@@ -54,10 +54,16 @@ export const Headers = {
 } as const;
 export type HeaderName = (typeof Headers)[keyof typeof Headers];
 
-/** Headers a caller may not set on the public entry subject: only stages write them. */
-export const STAGE_OWNED_HEADERS: readonly string[] = Object.values(Headers).filter((h) =>
-  h.startsWith('sy-'),
-);
+/**
+ * A stage that has something to tell the HTTP caller (rate-limit state, cache status) sets
+ * `sy-answer-<http header>` on the request; whoever answers copies those onto the first reply
+ * frame, and the ingress turns them into HTTP response headers. No stage needs to know who answers.
+ */
+export const ANSWER_HEADER_PREFIX = 'sy-answer-';
+export const answerHeader = (httpHeader: string): string => `${ANSWER_HEADER_PREFIX}${httpHeader}`;
+
+/** Only stages write `sy-*` headers: the public entry drops any a caller sent. */
+export const isStageOwnedHeader = (name: string): boolean => name.toLowerCase().startsWith('sy-');
 
 /** Headers a caller (HTTP or NATS) may send to shape its request; not stage-owned. */
 export const CallerHeaders = {

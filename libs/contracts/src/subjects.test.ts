@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RequestCompleted } from './events.js';
 import { FrameKinds, isFrameKind, isTerminalFrame } from './frames.js';
-import { Headers, STAGE_OWNED_HEADERS } from './headers.js';
+import { Headers, answerHeader, isStageOwnedHeader } from './headers.js';
 import { OP_VALUES, Ops, QueueGroups, StageNames, Subjects, isOp } from './subjects.js';
 
 describe('Subjects', () => {
@@ -34,23 +34,25 @@ describe('Subjects', () => {
   });
 });
 
-describe('STAGE_OWNED_HEADERS', () => {
-  it('covers identity and routing headers a caller must not forge', () => {
+describe('isStageOwnedHeader', () => {
+  it('covers identity, routing and answer headers a caller must not forge, in any case', () => {
     for (const h of [
       Headers.keyId,
       Headers.team,
       Headers.allowedModels,
       Headers.provider,
       Headers.deployment,
+      answerHeader('x-ratelimit-remaining-requests'),
+      'Sy-Key-Id',
     ]) {
-      expect(STAGE_OWNED_HEADERS).toContain(h);
+      expect(isStageOwnedHeader(h)).toBe(true);
     }
   });
 
   it('leaves the caller its own headers: authorization and trace context', () => {
-    expect(STAGE_OWNED_HEADERS).not.toContain(Headers.authorization);
-    expect(STAGE_OWNED_HEADERS).not.toContain(Headers.traceparent);
-    expect(STAGE_OWNED_HEADERS).not.toContain(Headers.tracestate);
+    expect(isStageOwnedHeader(Headers.authorization)).toBe(false);
+    expect(isStageOwnedHeader(Headers.traceparent)).toBe(false);
+    expect(isStageOwnedHeader(Headers.tracestate)).toBe(false);
   });
 });
 

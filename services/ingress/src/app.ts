@@ -3,12 +3,13 @@ import { fastify, type FastifyInstance } from 'fastify';
 import { createReplyInbox } from '@switchyard/bus';
 import { GatewayError } from '@switchyard/contracts';
 import type { ServiceDeps } from '@switchyard/runtime';
+import { registerAdminRoutes } from './admin/admin-route.js';
+import { requestLogRoutes } from './admin/request-log-routes.js';
 import { answerError } from './answer-error.js';
 import { watchConnection } from './connection-state.js';
 import type { IngressContext } from './context.js';
 import { createErrorHandler, createNotFoundHandler } from './error-handler.js';
 import { toHttpError } from './http-error.js';
-import { adminRequestsRoutes } from './routes/admin-requests.js';
 import { chatCompletionsRoutes } from './routes/chat-completions.js';
 import { embeddingsRoutes } from './routes/embeddings.js';
 import { healthRoutes } from './routes/health.js';
@@ -85,6 +86,6 @@ export function buildApp(deps: ServiceDeps): FastifyInstance {
   app.register(chatCompletionsRoutes, ctx);
   app.register(embeddingsRoutes, ctx);
   app.register(messagesRoutes, ctx);
-  app.register(adminRequestsRoutes, ctx);
+  registerAdminRoutes(app, ctx, [...requestLogRoutes]);
   return app;
 }

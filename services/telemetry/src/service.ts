@@ -1,7 +1,8 @@
+import { serveAdmin } from '@switchyard/bus';
 import { QueueGroups, Subjects } from '@switchyard/contracts';
 import type { RunningService, ServiceDeps } from '@switchyard/runtime';
 import { createRequestCompleted, type EventHandler } from './handlers/request-completed.js';
-import { createRequestsQuery } from './handlers/requests-query.js';
+import { requestsQueryEndpoint } from './handlers/requests-query.js';
 import { startMetricsServer } from './http/metrics-server.js';
 import { startRequestLog, type RequestLog } from './request-log/request-log.js';
 import { createRequestMetrics } from './request-metrics.js';
@@ -54,14 +55,7 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
       }
     },
   });
-  const answerQuery = createRequestsQuery({ log, requestLog });
-  const querySub = nc.subscribe(Subjects.admin.requestsQuery, {
-    queue: QueueGroups.telemetry,
-    callback: (err, msg) => {
-      if (err) log.error({ err }, 'request log query subscription error');
-      else void answerQuery(msg);
-    },
-  });
+  const querySub = serveAdmin(nc, log, requestsQueryEndpoint(requestLog));
   await nc.flush();
   log.info({ url: `${server.url}/metrics` }, 'serving Prometheus metrics');
 

@@ -1,6 +1,13 @@
 import type { FastifyReply } from 'fastify';
 import { completedEvent, publishCompleted, type Frame, type MsgHdrs } from '@switchyard/bus';
-import { FrameKinds, GatewayError, Subjects, isGatewayError, type ErrorCode } from '@switchyard/contracts';
+import {
+  ANSWER_HEADER_PREFIX,
+  FrameKinds,
+  GatewayError,
+  Subjects,
+  isGatewayError,
+  type ErrorCode,
+} from '@switchyard/contracts';
 import type { IngressContext } from '../context.js';
 import { sendError, setRetryAfter } from '../send-error.js';
 import { errorOfFrame, type ReplyDialect } from './dialect.js';
@@ -24,6 +31,16 @@ export interface BusRequest {
  * emits their completion event, so the ingress does.
  */
 const ANSWERED_BY_INGRESS: ReadonlySet<ErrorCode> = new Set(['unavailable', 'timeout']);
+
+/** What the stages asked to tell the caller (`sy-answer-x-ratelimit-…`) becomes HTTP headers. */
+function setAnswerHeaders(reply: FastifyReply, frame: Frame): void {
+  const h = frame.headers;
+  if (h === undefined) return;
+  for (const name of h.keys()) {
+    if (name.startsWith(ANSWER_HEADER_PREFIX))
+      reply.header(name.slice(ANSWER_HEADER_PREFIX.length), h.get(name));
+  }
+}
 
 const toBuffer = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 
@@ -97,6 +114,7 @@ export async function relayRequest(
     }
     return sendError(reply, first, request.dialect?.errorBody);
   }
+  setAnswerHeaders(reply, first);
   if (first.kind === FrameKinds.response || first.kind === FrameKinds.error) {
     return sendFrame(reply, first, request.dialect);
   }

@@ -1,8 +1,15 @@
 import { GatewayError, Headers, Ops } from '@switchyard/contracts';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GOOD, KEY, startChatHarness, type ChatHarness } from '../fixtures/chat-harness.js';
-import { COMPLETION, json } from '../fixtures/openai-bodies.js';
+import {
+  GOOD,
+  KEY,
+  STREAM,
+  readUntil,
+  startChatHarness,
+  type ChatHarness,
+} from '../fixtures/chat-harness.js';
+import { COMPLETION, chunk, json } from '../fixtures/openai-bodies.js';
 
 const BODY_LIMIT = 4096;
 const TRACE = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -100,6 +107,46 @@ describe('JSON answers', () => {
       .catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(OpenAI.RateLimitError);
     expect(failure).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
+  });
+});
+
+describe('headers the stages send the caller', () => {
+  const tell = (req: { msg: { headers?: { set(k: string, v: string): void } } }): void => {
+    req.msg.headers!.set('sy-answer-x-ratelimit-remaining-requests', '7');
+    req.msg.headers!.set('sy-answer-x-switchyard-cache', 'MISS');
+  };
+
+  it('become HTTP headers of a JSON answer, without their sy-answer- prefix', async () => {
+    h.pipeline.handle((req) => {
+      tell(req);
+      req.reply.response(json(COMPLETION));
+    });
+    const res = await h.post(GOOD);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-ratelimit-remaining-requests')).toBe('7');
+    expect(res.headers.get('x-switchyard-cache')).toBe('MISS');
+    expect([...res.headers.keys()].filter((k) => k.startsWith('sy-'))).toEqual([]);
+  });
+
+  it('become HTTP headers of a stream and of an error', async () => {
+    h.pipeline.handle((req) => {
+      tell(req);
+      req.reply.chunk(json(chunk('hi')));
+      req.reply.done();
+    });
+    const streamed = await h.post(STREAM);
+    expect(streamed.headers.get('content-type')).toBe('text/event-stream');
+    expect(streamed.headers.get('x-switchyard-cache')).toBe('MISS');
+    await readUntil(streamed);
+
+    h.pipeline.handle((req) => {
+      tell(req);
+      req.reply.error(new GatewayError('rate_limited', 'Slow down.', { retryAfterMs: 2000 }));
+    });
+    const refused = await h.post(GOOD);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('2');
+    expect(refused.headers.get('x-ratelimit-remaining-requests')).toBe('7');
   });
 });
 

@@ -6,7 +6,7 @@ import {
   GatewayError,
   Headers,
   Ops,
-  STAGE_OWNED_HEADERS,
+  isStageOwnedHeader,
   parseChatRequest,
   parseEmbeddingsRequest,
   parseJsonBody,
@@ -20,8 +20,6 @@ export interface ValidateEntryDeps {
 
 /** Prepares a request from the public entry in place; throws `invalid_request` on a bad body. */
 export type ValidateEntry = (req: StageRequest, op: Op) => void;
-
-const STAGE_OWNED = new Set(STAGE_OWNED_HEADERS);
 
 /** What later stages route on, read from a validated body; ops without a body (models) have none. */
 const BODY_META: Partial<Record<Op, (data: Uint8Array) => { model: string; stream: boolean }>> = {
@@ -46,7 +44,7 @@ export function createValidateEntry({ config }: ValidateEntryDeps): ValidateEntr
 
   return (req, op) => {
     const h = req.headers;
-    for (const name of h.keys()) if (STAGE_OWNED.has(name.toLowerCase())) h.delete(name);
+    for (const name of h.keys()) if (isStageOwnedHeader(name)) h.delete(name);
 
     // Stamped before anything can fail, so even a refused request is logged under its id.
     const now = Date.now();

@@ -3,7 +3,6 @@ export { interpolate } from './interpolate.js';
 export { PROVIDERS_FROM_ENV } from './defaults.js';
 export {
   SwitchyardConfig,
-  KeyConfig,
   ProviderConfig,
   ModelConfig,
   DeploymentConfig,
@@ -13,3 +12,12 @@ export {
   RouterConfig,
   ModelPriceConfig,
 } from './schema.js';
+export {
+  KeyConfig,
+  TeamConfig,
+  LimitsConfig,
+  BudgetConfig,
+  BudgetPeriod,
+  PolicyConfig,
+  PolicyId,
+} from './policy-config.js';

@@ -36,8 +36,17 @@ keys:
     key: \${SEARCH_APP_KEY}
     team: search
     models: ['gpt-4o*', 'llama-*']
+    limits: { rpm: 60, tpm: 100000 }
+    budget: { max_usd: 25, period: daily }
+    expires_at: 2027-01-01T00:00:00Z
+    metadata: { owner: search-squad }
   - id: batch
     key_hash: ${'ab'.repeat(32)}
+teams:
+  - id: search
+    models: ['gpt-4o*']
+    limits: { max_concurrency: 8 }
+    budget: { max_usd: 500 }
 providers:
   openai:
     type: openai-compatible
@@ -148,8 +157,22 @@ describe('loadConfig from a YAML file', () => {
       key: 'sk-search-12345',
       team: 'search',
       models: ['gpt-4o*', 'llama-*'],
+      limits: { rpm: 60, tpm: 100_000 },
+      budget: { max_usd: 25, period: 'daily' },
+      expires_at: '2027-01-01T00:00:00Z',
+      metadata: { owner: 'search-squad' },
     });
-    expect(config.keys[1]).toEqual({ id: 'batch', key_hash: 'ab'.repeat(32), models: ['*'] });
+    expect(config.keys[1]).toEqual({ id: 'batch', key_hash: 'ab'.repeat(32), models: ['*'], metadata: {} });
+    expect(config.teams).toEqual([
+      {
+        id: 'search',
+        models: ['gpt-4o*'],
+        limits: { max_concurrency: 8 },
+        budget: { max_usd: 500, period: 'monthly' },
+        metadata: {},
+      },
+    ]);
+    expect(config.policy).toEqual({ fail_mode: 'closed' });
     expect(config.providers['openai']).toEqual({
       type: 'openai-compatible',
       base_url: 'https://api.openai.com/v1',
@@ -236,6 +259,25 @@ describe('environment overrides', () => {
     );
     expect(overridden.master_key).toBe('sk-from-env-2');
     expect(loadConfig({ SWITCHYARD_MASTER_KEY: 'sk-default-3' }).master_key).toBe('sk-default-3');
+  });
+
+  it('REDIS_URL and SWITCHYARD_SIGNING_SECRET set the Redis URL and the signing secret', () => {
+    const secret = 's'.repeat(32);
+    const config = loadConfig(
+      configFile('policy:\n  fail_mode: open\n', {
+        REDIS_URL: 'redis://cache:6379',
+        SWITCHYARD_SIGNING_SECRET: secret,
+      }),
+    );
+    expect(config.redis.url).toBe('redis://cache:6379');
+    expect(config.policy).toEqual({ fail_mode: 'open', signing_secret: secret });
+    expect(loadConfig({}).redis.url).toBeUndefined();
+  });
+
+  it('a signing secret shorter than 32 characters fails at policy.signing_secret', () => {
+    expect(configError(() => loadConfig({ SWITCHYARD_SIGNING_SECRET: 'short' })).message).toContain(
+      'policy.signing_secret',
+    );
   });
 
   it('a PORT that is not a number fails at server.port', () => {

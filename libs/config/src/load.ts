@@ -35,7 +35,8 @@ export function parseConfig(document: unknown, source = 'config'): SwitchyardCon
 /**
  * The config a service runs with: the YAML file at `SWITCHYARD_CONFIG` with `${ENV}` interpolated,
  * or else the built-in defaults (the demo provider and any provider whose key is in `env`).
- * `HOST`, `PORT`, `TELEMETRY_PORT` and `SWITCHYARD_MASTER_KEY` override the file.
+ * `HOST`, `PORT`, `TELEMETRY_PORT`, `SWITCHYARD_MASTER_KEY`, `REDIS_URL` and
+ * `SWITCHYARD_SIGNING_SECRET` override the file.
  */
 export function loadConfig(env: Env): SwitchyardConfig {
   const path = env['SWITCHYARD_CONFIG'];
@@ -66,5 +67,12 @@ export function loadConfig(env: Env): SwitchyardConfig {
     };
   }
   if (env['SWITCHYARD_MASTER_KEY']) document['master_key'] = env['SWITCHYARD_MASTER_KEY'];
+  if (env['REDIS_URL']) document['redis'] = { url: env['REDIS_URL'] };
+  if (env['SWITCHYARD_SIGNING_SECRET']) {
+    document['policy'] = {
+      ...((document['policy'] as object | undefined) ?? {}),
+      signing_secret: env['SWITCHYARD_SIGNING_SECRET'],
+    };
+  }
   return parseConfig(document, path ?? 'defaults');
 }

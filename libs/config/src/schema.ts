@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KeyConfig, PolicyConfig, RedisConfig, TeamConfig } from './policy-config.js';
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lowercase letters, digits, "-" and "_"');
 
@@ -13,26 +14,6 @@ export const ServerConfig = z.strictObject({
   /** Whole-request deadline, carried through every stage. */
   request_timeout_ms: z.int().min(1).default(600_000),
 });
-
-export const KeyConfig = z
-  .strictObject({
-    /** Names the key in logs and metrics; never the secret. */
-    id: Id,
-    /** The secret, usually `${ENV}`; hashed at load and never kept. */
-    key: z.string().min(8).optional(),
-    /** SHA-256 hex of the secret, for configs that must not hold it at all. */
-    key_hash: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/)
-      .optional(),
-    team: z.string().optional(),
-    /** Model globs the key may use (`*`, `gpt-4o*`, `openai/*`). */
-    models: z.array(z.string().min(1)).default(['*']),
-  })
-  .refine((k) => (k.key === undefined) !== (k.key_hash === undefined), {
-    message: 'give exactly one of key or key_hash',
-  });
-export type KeyConfig = z.infer<typeof KeyConfig>;
 
 export const DemoProvider = z.strictObject({
   type: z.literal('demo'),
@@ -239,6 +220,9 @@ export const SwitchyardConfig = z
     /** Admin key, also a valid API key. */
     master_key: z.string().min(8).optional(),
     keys: z.array(KeyConfig).default([]),
+    teams: z.array(TeamConfig).default([]),
+    policy: PolicyConfig.default(PolicyConfig.parse({})),
+    redis: RedisConfig.default({}),
     providers: z.record(Id, ProviderConfig).default({}),
     /** Aliases callers use as `model`: exact names, or `prefix/*` passing the rest upstream. */
     models: z.record(z.string().min(1), ModelConfig).default({}),
@@ -282,6 +266,12 @@ export const SwitchyardConfig = z
       if (ids.has(k.id))
         ctx.addIssue({ code: 'custom', path: ['keys', i, 'id'], message: `duplicate key id "${k.id}"` });
       ids.add(k.id);
+    });
+    const teams = new Set<string>();
+    config.teams.forEach((t, i) => {
+      if (teams.has(t.id))
+        ctx.addIssue({ code: 'custom', path: ['teams', i, 'id'], message: `duplicate team id "${t.id}"` });
+      teams.add(t.id);
     });
   });
 export type SwitchyardConfig = z.infer<typeof SwitchyardConfig>;

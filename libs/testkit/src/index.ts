@@ -3,7 +3,7 @@ export type { ServiceHandle } from './service-handle.js';
 export type { StartServiceOptions } from './infra/start-service.js';
 export { startNats } from './start-nats.js';
 export type { StartNatsOptions } from './start-nats.js';
-export { startRedis } from './start-redis.js';
+export { startRedis, type RedisHandle } from './start-redis.js';
 export { startFakeOpenAI } from './fake-openai/start-fake-openai.js';
 export type { FakeOpenAI, FakeOpenAIOptions, RecordedRequest } from './fake-openai/start-fake-openai.js';
 export type { OpenAIErrorBody } from './fake-openai/openai-errors.js';

@@ -30,6 +30,7 @@ export function startNats(options: StartNatsOptions = {}): Promise<ServiceHandle
       binary: { name: 'nats-server', fallbacks: ['/usr/sbin/nats-server'], debianPackage: 'nats-server' },
       startContainer: () => startNatsContainer(maxPayload),
       startLocal: (binary) => startLocalNats(binary, maxPayload),
+      external: (url) => ({ url, stop: async () => {} }),
     },
     options,
   );

@@ -30,3 +30,19 @@ describe('startRedis', () => {
     if (!process.env.REDIS_URL) expect(await send(redis.url, 'PING\r\n', () => true)).toBe('ECONNREFUSED');
   });
 });
+
+describe('startRedis restarts', () => {
+  it('comes back empty at the same URL after stop() and start()', async () => {
+    const redis = await startRedis({ ignoreEnv: true });
+    try {
+      await send(redis.url, 'SET testkit:k v1\r\n', (r) => r.endsWith('\r\n'));
+      await redis.stop();
+      expect(await send(redis.url, 'PING\r\n', () => true)).toBe('ECONNREFUSED');
+      await redis.start();
+      expect(await send(redis.url, 'PING\r\n', (r) => r.endsWith('\r\n'))).toBe('+PONG\r\n');
+      expect(await send(redis.url, 'GET testkit:k\r\n', (r) => r.endsWith('\r\n'))).toBe('$-1\r\n');
+    } finally {
+      await redis.stop();
+    }
+  });
+});

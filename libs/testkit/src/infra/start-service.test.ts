@@ -16,6 +16,7 @@ describe('startService', () => {
     },
     startContainer: () => Promise.reject(new Error('no daemon')),
     startLocal: () => Promise.reject(new Error('unreachable')),
+    external: (url) => ({ url, stop: async () => {} }),
     ...overrides,
   });
 

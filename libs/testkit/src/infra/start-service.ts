@@ -3,14 +3,16 @@ import { hasDockerEngine } from './docker-engine.js';
 import { findBinary } from './find-binary.js';
 
 /** How to get one kind of infrastructure (NATS, Redis) in each of the three ways the kit knows. */
-export interface ServiceRecipe {
+export interface ServiceRecipe<H extends ServiceHandle = ServiceHandle> {
   /** Human name for messages, e.g. "NATS". */
   name: string;
   /** Env var that points at an already running server, e.g. NATS_URL. */
   envVar: string;
   binary: { name: string; fallbacks: readonly string[]; debianPackage: string };
-  startContainer(): Promise<ServiceHandle>;
-  startLocal(binaryPath: string): Promise<ServiceHandle>;
+  startContainer(): Promise<H>;
+  startLocal(binaryPath: string): Promise<H>;
+  /** The handle of a server someone else runs (the env var's): ours neither to stop nor start. */
+  external(url: string): H;
   /** A URL shape for the "set X_URL" hint. */
   exampleUrl: string;
 }
@@ -26,12 +28,12 @@ const LOCAL_ATTEMPTS = 3;
  * env var → Docker (testcontainers) → local binary → a loud error. Never skips: a test that needs
  * NATS and silently does not run is worse than a red build that says what to install.
  */
-export async function startService(
-  recipe: ServiceRecipe,
+export async function startService<H extends ServiceHandle>(
+  recipe: ServiceRecipe<H>,
   options: StartServiceOptions = {},
-): Promise<ServiceHandle> {
+): Promise<H> {
   const fromEnv = process.env[recipe.envVar];
-  if (fromEnv && !options.ignoreEnv) return { url: fromEnv, stop: async () => {} };
+  if (fromEnv && !options.ignoreEnv) return recipe.external(fromEnv);
 
   let dockerFailure: unknown;
   if (hasDockerEngine()) {
@@ -61,7 +63,10 @@ export async function startService(
 
 // The free port is released before the server binds it, so a parallel test file can take it first;
 // a fresh port on the next attempt makes that race harmless.
-async function startLocalWithRetry(recipe: ServiceRecipe, binary: string): Promise<ServiceHandle> {
+async function startLocalWithRetry<H extends ServiceHandle>(
+  recipe: ServiceRecipe<H>,
+  binary: string,
+): Promise<H> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= LOCAL_ATTEMPTS; attempt++) {
     try {

@@ -28,6 +28,7 @@ describe('waitUntilReady', () => {
   it('fails after the bound when the ready line never comes', async () => {
     const server = node(`console.log('still starting'); setInterval(() => {}, 1000);`);
     try {
+      await server.printed(/still starting/); // node itself may take longer than the bound to start
       await expect(
         waitUntilReady(server, /Server is ready/, { what: 'slow', timeoutMs: 200 }),
       ).rejects.toThrow(/slow was not ready after 200 ms:\nstill starting/);

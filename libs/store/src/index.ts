@@ -1,0 +1,6 @@
+export {
+  connectRedis,
+  redactRedisUrl,
+  type ConnectRedisOptions,
+  type RedisConnection,
+} from './connect-redis.js';

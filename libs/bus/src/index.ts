@@ -30,3 +30,4 @@ export { startUpstreamSpan, recordUsage, endUpstreamSpan } from './tracing.js';
 export { onShutdownSignal, type ShutdownOptions } from './signals.js';
 export { headers as natsHeaders, type Msg, type MsgHdrs } from '@nats-io/transport-node';
 export { serveAdmin, callAdmin, type AdminAnswer, type AdminEndpoint, type AdminReply } from './admin.js';
+export { createStoreAlarm, type StoreAlarm } from './store-alarm.js';

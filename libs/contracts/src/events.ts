@@ -40,6 +40,10 @@ export const RequestCompleted = z.object({
   /** What the usage cost at the model's list (or configured) price; absent when the price is unknown. */
   cost_usd: z.number().min(0).optional(),
   attempt: z.int().min(1).optional(),
+  /** What the response cache did: `hit` (answered from it, no upstream call), `miss`, `bypass`. */
+  cache: z.enum(['hit', 'miss', 'bypass']).optional(),
+  /** On a cache hit: what the answer cost when it was first made, i.e. the money the hit saved. */
+  saved_usd: z.number().min(0).optional(),
   /** W3C trace id of the request (from its `traceparent`), to find its trace from a log line. */
   trace_id: z.string().optional(),
 });
@@ -81,3 +85,19 @@ export const AttemptFailed = z.object({
   attempt: z.int().min(1),
 });
 export type AttemptFailed = z.infer<typeof AttemptFailed>;
+
+/**
+ * Emitted (at most about once a second per process) while a service cannot reach a store it needs
+ * on the request path, e.g. Redis for limits or the cache; telemetry counts them.
+ */
+export const StoreUnavailable = z.object({
+  /** `policy`, `cache`, … */
+  service: z.string(),
+  store: z.string(),
+  /** What the service did about it: `fail_closed`, `fail_open`, `bypass`. */
+  action: z.string(),
+  /** Requests affected since the previous event. */
+  count: z.int().min(1),
+  at: z.number(),
+});
+export type StoreUnavailable = z.infer<typeof StoreUnavailable>;

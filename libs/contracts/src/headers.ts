@@ -71,4 +71,15 @@ export const CallerHeaders = {
   requestId: 'x-request-id',
   /** Shortens the gateway's request timeout for this request; it can never lengthen it. */
   timeoutMs: 'x-switchyard-timeout-ms',
+  /** `no-cache` (skip the cache lookup, still store) or `no-store` (neither). */
+  cacheControl: 'cache-control',
 } as const;
+
+/**
+ * HTTP headers the ingress passes to the bus as the caller sent them: every `x-switchyard-*`
+ * option and `cache-control`. The stage that reads one validates it; the others ignore it.
+ */
+export const isForwardedCallerHeader = (name: string): boolean => {
+  const lower = name.toLowerCase();
+  return lower.startsWith('x-switchyard-') || lower === CallerHeaders.cacheControl;
+};

@@ -37,6 +37,8 @@ export const Subjects = {
     attemptStarted: `${V}.events.attempt.started`,
     /** A worker sent a failed attempt back to the router for another (deployment health). */
     attemptFailed: `${V}.events.attempt.failed`,
+    /** A service could not reach a store (Redis) on the request path: `StoreUnavailable`. */
+    storeUnavailable: `${V}.events.store.unavailable`,
   },
   /** Request records, one per request, written by telemetry to the `SWITCHYARD_REQUESTS` stream. */
   requestLog: `${V}.log.requests`,

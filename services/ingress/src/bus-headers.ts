@@ -26,5 +26,6 @@ export function toBusHeaders(meta: BusRequestMeta): MsgHdrs {
   if (meta.authorization !== undefined) h.set(Headers.authorization, meta.authorization);
   if (meta.traceparent !== undefined) h.set(Headers.traceparent, meta.traceparent);
   if (meta.tracestate !== undefined) h.set(Headers.tracestate, meta.tracestate);
+  for (const [name, value] of meta.options ?? []) h.set(name, value);
   return h;
 }

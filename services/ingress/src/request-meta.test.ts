@@ -47,4 +47,22 @@ describe('readHttpMeta', () => {
     expect(meta.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(meta.tracestate).toBeUndefined();
   });
+
+  it('passes the caller’s x-switchyard-* options and cache-control on, and nothing else', () => {
+    const meta = readHttpMeta(
+      {
+        'x-switchyard-tags': 'batch,eu',
+        'x-switchyard-timeout-ms': '500',
+        'cache-control': 'no-store',
+        'x-api-key': 'sk-secret-123',
+        cookie: 'a=b',
+      },
+      0,
+      1_000,
+    );
+    expect(meta.options).toEqual([
+      ['x-switchyard-tags', 'batch,eu'],
+      ['cache-control', 'no-store'],
+    ]);
+  });
 });

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isValidTraceparent, newTraceparent } from '@switchyard/bus';
-import { GatewayError } from '@switchyard/contracts';
+import { GatewayError, isForwardedCallerHeader } from '@switchyard/contracts';
 
 /** Lets a caller ask for a shorter deadline than the configured one, never a longer one. */
 export const TIMEOUT_HEADER = 'x-switchyard-timeout-ms';
@@ -13,6 +13,8 @@ export interface HttpMeta {
   tracestate: string | undefined;
   /** Absolute deadline, epoch milliseconds. */
   deadline: number;
+  /** The caller's `x-switchyard-*` and `cache-control` headers, for the stages that read them. */
+  options: [name: string, value: string][];
 }
 
 const BEARER = /^bearer\s+(\S+)\s*$/i;
@@ -43,6 +45,15 @@ export function deadlineOf(headers: IncomingHttpHeaders, receivedAt: number, tim
   return receivedAt + Math.min(ms, timeoutMs);
 }
 
+function callerOptions(headers: IncomingHttpHeaders): [string, string][] {
+  const options: [string, string][] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (name === TIMEOUT_HEADER || !isForwardedCallerHeader(name) || value === undefined) continue;
+    options.push([name, Array.isArray(value) ? value.join(', ') : value]);
+  }
+  return options;
+}
+
 export function readHttpMeta(headers: IncomingHttpHeaders, receivedAt: number, timeoutMs: number): HttpMeta {
   const traceparent = headers.traceparent;
   // A caller's trace is continued only when its traceparent is well-formed; tracestate belongs to it.
@@ -53,5 +64,6 @@ export function readHttpMeta(headers: IncomingHttpHeaders, receivedAt: number, t
     traceparent: continued ? traceparent : newTraceparent(),
     tracestate: continued && typeof tracestate === 'string' && tracestate !== '' ? tracestate : undefined,
     deadline: deadlineOf(headers, receivedAt, timeoutMs),
+    options: callerOptions(headers),
   };
 }

@@ -1,10 +1,12 @@
 import { startStage, type StageOutcome, type StageRequest } from '@switchyard/bus';
 import { OP_VALUES, QueueGroups, StageNames, Subjects, type Op } from '@switchyard/contracts';
 import type { RunningService, ServiceDeps } from '@switchyard/runtime';
+import { startAdmission } from './admission/admission.js';
 import { createAuthorize } from './handlers/authorize.js';
 import { createValidateEntry } from './handlers/validate-entry.js';
+import { startKeyDirectory } from './keys/key-directory.js';
 
-type EntryHandler = (req: StageRequest, op: Op) => StageOutcome;
+type EntryHandler = (req: StageRequest, op: Op) => Promise<StageOutcome>;
 type EntryPreparer = (req: StageRequest, op: Op) => void;
 
 /** The first stage: every request enters here, from the ingress or straight from a batch job. */
@@ -14,7 +16,9 @@ export async function startPolicy(deps: ServiceDeps): Promise<RunningService> {
     log.warn('no master_key and no keys are configured: every request will be refused with 401');
   }
   const validate = createValidateEntry(deps);
-  const authorize = createAuthorize(deps);
+  const keys = await startKeyDirectory(deps);
+  const admission = await startAdmission(deps);
+  const authorize = createAuthorize({ keys, admission });
 
   const consume = (subjectOf: (op: Op) => string, handle: EntryHandler, prepare?: EntryPreparer) => {
     const opOf = new Map(OP_VALUES.map((op) => [subjectOf(op), op] as const));
@@ -41,6 +45,8 @@ export async function startPolicy(deps: ServiceDeps): Promise<RunningService> {
   return {
     async stop() {
       await Promise.all(stages.map((s) => s.stop()));
+      await admission.stop();
+      await keys.stop();
     },
   };
 }

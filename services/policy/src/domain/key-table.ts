@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SwitchyardConfig } from '@switchyard/config';
+import type { BudgetConfig, LimitsConfig, SwitchyardConfig } from '@switchyard/config';
 import { compileGlobs, type GlobMatcher } from '@switchyard/contracts';
 
 /** Who a request acts as, once its key is known. Never holds the secret. */
@@ -9,6 +9,12 @@ export interface Identity {
   /** The key's model globs joined by `,`, as the `sy-allowed-models` header carries them. */
   allowedModels: string;
   allows: GlobMatcher;
+  /** The key's own limits and budget; undefined: none. */
+  limits?: LimitsConfig | undefined;
+  budget?: BudgetConfig | undefined;
+  /** The team's, shared by every key of the team. */
+  teamLimits?: LimitsConfig | undefined;
+  teamBudget?: BudgetConfig | undefined;
 }
 
 /** The id the master key goes by in headers, logs and metrics. */

@@ -1,11 +1,11 @@
 import { getHeader, type StageOutcome, type StageRequest } from '@switchyard/bus';
-import type { SwitchyardConfig } from '@switchyard/config';
 import { GatewayError, Headers, Ops, StageNames, Subjects, type Op } from '@switchyard/contracts';
-import { createAuthenticate } from '../domain/authenticate.js';
-import { buildKeyTable } from '../domain/key-table.js';
+import type { Admission } from '../admission/admission.js';
+import type { KeyDirectory } from '../keys/key-directory.js';
 
 export interface AuthorizeDeps {
-  config: Pick<SwitchyardConfig, 'keys' | 'master_key'>;
+  keys: Pick<KeyDirectory, 'authenticate'>;
+  admission: Pick<Admission, 'admit'>;
 }
 
 /** Where each op goes once admitted: listing models needs no cache. */
@@ -19,20 +19,19 @@ const NEXT_STAGE: Record<Op, NonNullable<StageOutcome>> = {
 /** Ops that name a model, which the key must be allowed to use. */
 const MODEL_OPS: ReadonlySet<Op> = new Set([Ops.chatCompletions, Ops.embeddings]);
 
-export type Authorize = (req: StageRequest, op: Op) => StageOutcome;
+export type Authorize = (req: StageRequest, op: Op) => Promise<StageOutcome>;
 
 /**
  * Authenticates the key from memory, checks the model is one the key may use, stamps who the
- * request acts as, and removes the secret so it reaches no later stage and no log.
+ * request acts as, removes the secret so it reaches no later stage and no log, then asks
+ * admission (limits, budgets) whether it may go on now.
  */
-export function createAuthorize({ config }: AuthorizeDeps): Authorize {
-  const authenticate = createAuthenticate(buildKeyTable(config));
-
-  return (req, op) => {
+export function createAuthorize({ keys, admission }: AuthorizeDeps): Authorize {
+  return async (req, op) => {
     const h = req.headers;
     const authorization = h.get(Headers.authorization, 'insensitive') || undefined;
     h.delete(Headers.authorization, 'insensitive');
-    const who = authenticate(authorization);
+    const who = keys.authenticate(authorization);
 
     h.set(Headers.keyId, who.keyId);
     if (who.team === undefined) h.delete(Headers.team);
@@ -54,6 +53,7 @@ export function createAuthorize({ config }: AuthorizeDeps): Authorize {
         );
       }
     }
+    await admission.admit(who, req, op);
     return NEXT_STAGE[op];
   };
 }

@@ -78,6 +78,7 @@ describe('traces', () => {
 
     const find = (prefix: string): ReadableSpan | undefined =>
       spans.getFinishedSpans().find((s) => s.spanContext().traceId === traceId && s.name.startsWith(prefix));
+    const server = await until(() => find('POST /v1/chat/completions'), 'the ingress span');
     const policy = await until(() => find('policy '), 'the policy span');
     const cache = await until(() => find('cache '), 'the cache span');
     const router = await until(() => find('router '), 'the router span');
@@ -85,7 +86,11 @@ describe('traces', () => {
     const upstream = await until(() => find('chat gpt-4o-mini'), 'the upstream call span');
 
     // Every span of the request is in the caller's trace, each stage the child of the one before.
-    expect(parentOf(policy)).toBe(callerSpanId);
+    expect(parentOf(server)).toBe(callerSpanId);
+    expect(server.kind).toBe(1); // SERVER
+    expect(server.attributes['http.route']).toBe('/v1/chat/completions');
+    expect(server.attributes['http.response.status_code']).toBe(200);
+    expect(parentOf(policy)).toBe(server.spanContext().spanId);
     expect(parentOf(cache)).toBe(policy.spanContext().spanId);
     expect(parentOf(router)).toBe(cache.spanContext().spanId);
     expect(parentOf(worker)).toBe(router.spanContext().spanId);
@@ -103,7 +108,7 @@ describe('traces', () => {
     expect(upstream.attributes['gen_ai.request.model']).toBe('gpt-4o-mini');
     expect(upstream.attributes['gen_ai.usage.input_tokens']).toBe(answer.usage.prompt_tokens);
     expect(upstream.attributes['gen_ai.usage.output_tokens']).toBe(answer.usage.completion_tokens);
-    // The caller's span is not ours: nothing else sits in between.
+    // The caller's span is not ours: nothing but the ingress's span sits in between.
     expect(spans.getFinishedSpans().filter((s) => parentOf(s) === callerSpanId)).toHaveLength(1);
   });
 });

@@ -11,6 +11,7 @@ const KEY = 'sk-processes-e2e-0123456789';
 const children: ChildProcess[] = [];
 let nats: ServiceHandle;
 let ingressUrl: string;
+let policyOpsUrl: string;
 
 function startProcess(args: string[], env: Record<string, string>): ChildProcess {
   const child = spawn(
@@ -57,14 +58,18 @@ beforeAll(async () => {
     ].join('\n'),
   );
   const env = { NATS_URL: nats.url, SWITCHYARD_CONFIG: configPath, TEST_MASTER_KEY: KEY };
-  const started = ['policy', 'cache', 'router', 'telemetry'].map((name) =>
+  const started = ['cache', 'router', 'telemetry'].map((name) =>
     waitForLine(startProcess([name], env), new RegExp(`${name} started`)),
   );
+  const policy = startProcess(['policy'], { ...env, HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1' });
+  const ops = waitForLine(policy, /"url":"(http:\/\/[^"]+)","msg":"serving \/healthz/);
+  started.push(waitForLine(policy, /policy started/));
   started.push(waitForLine(startProcess(['worker', '--provider', 'demo'], env), /worker started/));
   const ingress = startProcess(['ingress'], env);
   const listening = waitForLine(ingress, /"url":"(http:\/\/[^"]+)","msg":"ingress listening"/);
   await Promise.all(started);
   ingressUrl = (await listening)[1]!;
+  policyOpsUrl = (await ops)[1]!;
 }, 60_000);
 
 afterAll(async () => {
@@ -97,6 +102,14 @@ describe('every service in its own process', () => {
     expect(res!.status).toBe(200);
     const body = (await res!.json()) as { choices: { message: { content: string } }[] };
     expect(body.choices[0]!.message.content).toContain('You said: across processes');
+  });
+
+  it('serves probes and process metrics on HEALTH_PORT for a service with no HTTP API', async () => {
+    expect((await fetch(`${policyOpsUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${policyOpsUrl}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${policyOpsUrl}/metrics`)).text()).toMatch(
+      /^process_cpu_seconds_total\{service="policy"\} /m,
+    );
   });
 
   it('stops every process cleanly on SIGTERM (exit code 0)', async () => {

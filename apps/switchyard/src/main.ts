@@ -2,6 +2,7 @@
 import { createLogger } from '@switchyard/log';
 import { runService } from '@switchyard/runtime';
 import { parseWorkerProviders, startWorker } from '@switchyard/worker';
+import { KEYS_USAGE, runKeysCli } from './keys-cli.js';
 import { runAll } from './run-all.js';
 import { isServiceName, SERVICES } from './services.js';
 
@@ -12,6 +13,9 @@ const USAGE = `Usage: switchyard [command]
                   one service alone (needs NATS_URL)
   worker [--provider <id> ...]
                   provider workers alone (needs NATS_URL); default: every configured provider
+  keys | teams <command>
+                  manage virtual keys and teams through a running gateway's admin API
+                  (SWITCHYARD_URL, SWITCHYARD_MASTER_KEY); switchyard keys --help for more
 
 Environment: SWITCHYARD_CONFIG (YAML file), NATS_URL, HOST, PORT, TELEMETRY_PORT,
 SWITCHYARD_MASTER_KEY, WORKER_PROVIDERS, LOG_LEVEL. See docs/configuration.md.
@@ -38,6 +42,13 @@ if (command === 'all') {
     process.exit(2);
   }
   void runService({ name: 'worker', env: process.env, start: (deps) => startWorker(deps, { providers }) });
+} else if (command === 'keys' || command === 'teams') {
+  if (args[0] === '--help' || args[0] === 'help') process.stdout.write(KEYS_USAGE);
+  else
+    void runKeysCli(command, args, process.env, {
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+    }).then((code) => (process.exitCode = code));
 } else if (isServiceName(command)) {
   void runService({ name: command, env: process.env, start: SERVICES[command] });
 } else {

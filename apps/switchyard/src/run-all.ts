@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { connectBus, createPresence, onShutdownSignal, redactUrl } from '@switchyard/bus';
 import { loadConfig, type Env } from '@switchyard/config';
 import type { Logger } from '@switchyard/log';
@@ -18,6 +19,12 @@ export async function runAll(env: Env, log: Logger, print: (text: string) => voi
   let config = loadConfig(env);
   const generated = config.master_key === undefined;
   if (generated) config = { ...config, master_key: generateDevKey() };
+  // Every service here shares this process, so a secret made up for the run signs and checks alike.
+  if (config.policy.signing_secret === undefined)
+    config = {
+      ...config,
+      policy: { ...config.policy, signing_secret: randomBytes(32).toString('base64url') },
+    };
 
   let localNats: LocalNats | undefined;
   const natsUrl =

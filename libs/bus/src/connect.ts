@@ -9,7 +9,10 @@ export interface BusLogger {
 }
 
 export interface ConnectBusOptions {
-  /** One URL or a comma-separated list, as NATS_URL holds it. */
+  /**
+   * One URL or a comma-separated list, as NATS_URL holds it. Credentials in a URL
+   * (`nats://user:password@host:4222`) log in as that NATS user (deploy/nats/accounts.conf).
+   */
   url: string;
   /** Shown in the server's connection list (`switchyard-policy`, …). */
   name: string;
@@ -22,9 +25,11 @@ export interface ConnectBusOptions {
  */
 export async function connectBus({ url, name, log }: ConnectBusOptions): Promise<NatsConnection> {
   let nc: NatsConnection;
+  const servers = url.split(',').map((s) => s.trim());
   try {
     nc = await connect({
-      servers: url.split(',').map((s) => s.trim()),
+      servers,
+      ...credentialsOf(servers),
       name,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
@@ -35,6 +40,15 @@ export async function connectBus({ url, name, log }: ConnectBusOptions): Promise
   }
   void watchStatus(nc, log);
   return nc;
+}
+
+/** The user and password of the first URL that has them: nats.js ignores a URL's userinfo. */
+function credentialsOf(servers: readonly string[]): { user?: string; pass?: string } {
+  for (const server of servers) {
+    const match = /^[a-z]+:\/\/([^:@/]+):([^@/]*)@/i.exec(server);
+    if (match) return { user: decodeURIComponent(match[1]!), pass: decodeURIComponent(match[2]!) };
+  }
+  return {};
 }
 
 async function watchStatus(nc: NatsConnection, log: BusLogger): Promise<void> {

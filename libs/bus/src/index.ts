@@ -5,7 +5,7 @@ export {
   type BusLogger,
   type NatsConnection,
 } from './connect.js';
-export { createPresence, type Presence } from './presence.js';
+export { createPresence, type Heartbeat, type Presence } from './presence.js';
 export {
   startStage,
   getHeader,
@@ -26,8 +26,16 @@ export {
 export { decodeFrame, type Frame } from './frame.js';
 export { createReplyInbox, type ReplyInbox, type FrameHandler } from './reply-inbox.js';
 export { newTraceparent, isValidTraceparent, traceIdOf } from './trace.js';
-export { startUpstreamSpan, recordUsage, endUpstreamSpan } from './tracing.js';
+export { startUpstreamSpan, recordUsage, endUpstreamSpan, startServerSpan, endSpan } from './tracing.js';
 export { onShutdownSignal, type ShutdownOptions } from './signals.js';
 export { headers as natsHeaders, type Msg, type MsgHdrs } from '@nats-io/transport-node';
 export { serveAdmin, callAdmin, type AdminAnswer, type AdminEndpoint, type AdminReply } from './admin.js';
 export { createStoreAlarm, type StoreAlarm } from './store-alarm.js';
+export {
+  signRequest,
+  checkRequestSignature,
+  unsignedRequestError,
+  type SignatureProblem,
+} from './request-signature.js';
+export { createAnswerCapture, type AnswerCapture } from './answer-capture.js';
+export { watchConnection, type ConnectionState } from './connection-state.js';

@@ -8,15 +8,17 @@ const EXPIRY_MS = 3_500;
 /** Right after start we have not heard everyone yet: unknown stages count as alive meanwhile. */
 const WARMUP_MS = 1_500;
 
-interface Heartbeat {
+export interface Heartbeat {
   instance: string;
   stages: string[];
   leaving?: boolean;
+  /** Per stage: messages this instance has taken and not finished handling (telemetry exports it). */
+  load?: Record<string, number>;
 }
 
 export interface Presence {
-  /** Start announcing that this process serves `stage`. */
-  announce(stage: string): void;
+  /** Start announcing that this process serves `stage`, with its load when `load` is given. */
+  announce(stage: string, load?: () => number): void;
   /** Stop announcing `stage` and tell peers at once. */
   withdraw(stage: string): void;
   /** Whether some process serves `stage`. In-memory: costs no I/O on the request path. */
@@ -32,13 +34,22 @@ export interface Presence {
 export function createPresence(nc: NatsConnection): Presence {
   const instance = randomUUID();
   const startedAt = Date.now();
-  const mine = new Set<string>();
+  /** Stages this process serves → their load, when they report one. */
+  const mine = new Map<string, (() => number) | undefined>();
   /** stage → instance → last heard (ms). */
   const seen = new Map<string, Map<string, number>>();
 
   const send = (stages: string[], leaving = false): void => {
     if (nc.isClosed() || stages.length === 0) return;
     const beat: Heartbeat = { instance, stages, leaving };
+    if (!leaving) {
+      const load: Record<string, number> = {};
+      for (const stage of stages) {
+        const of = mine.get(stage);
+        if (of !== undefined) load[stage] = of();
+      }
+      beat.load = load;
+    }
     nc.publish(Subjects.presence, JSON.stringify(beat));
   };
 
@@ -63,15 +74,15 @@ export function createPresence(nc: NatsConnection): Presence {
         }
       },
     }),
-    nc.subscribe(Subjects.presenceQuery, { callback: () => send([...mine]) }),
+    nc.subscribe(Subjects.presenceQuery, { callback: () => send([...mine.keys()]) }),
   ];
   nc.publish(Subjects.presenceQuery);
-  const timer = setInterval(() => send([...mine]), HEARTBEAT_MS);
+  const timer = setInterval(() => send([...mine.keys()]), HEARTBEAT_MS);
   timer.unref();
 
   return {
-    announce(stage) {
-      mine.add(stage);
+    announce(stage, load) {
+      mine.set(stage, load);
       send([stage]);
     },
     withdraw(stage) {
@@ -88,7 +99,7 @@ export function createPresence(nc: NatsConnection): Presence {
     },
     async stop() {
       clearInterval(timer);
-      send([...mine], true);
+      send([...mine.keys()], true);
       mine.clear();
       for (const sub of subs) sub.unsubscribe();
     },

@@ -1,5 +1,6 @@
 import {
   ANSWER_HEADER_PREFIX,
+  CACHE_STATUS_HEADER,
   FrameKinds,
   Headers,
   Subjects,
@@ -7,8 +8,10 @@ import {
   type FrameKind,
   type GatewayError,
   type RequestCompleted,
+  answerHeader,
 } from '@switchyard/contracts';
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import { createAnswerCapture } from './answer-capture.js';
 import { traceIdOf } from './trace.js';
 
 const encoder = new TextEncoder();
@@ -21,6 +24,8 @@ export interface ReplyResult {
   usage?: UsageSummary;
   /** USD, from the usage at the model's price; left out when the price is unknown. */
   cost?: number;
+  /** A cache hit: what the answer cost when it was first made. */
+  savedCost?: number;
 }
 
 export interface Replier {
@@ -56,6 +61,12 @@ function copyAnswerHeaders(request: MsgHdrs | undefined, frame: MsgHdrs): void {
   }
 }
 
+/** The cache's `x-switchyard-cache` answer header (`HIT`, `MISS`, `BYPASS`) as the event says it. */
+const cacheOutcomeOf = (status: string | undefined): RequestCompleted['cache'] => {
+  const v = status?.toLowerCase();
+  return v === 'hit' || v === 'miss' || v === 'bypass' ? v : undefined;
+};
+
 /** Builds the completion event of a request from its headers: one place decides what an event says. */
 export function completedEvent(
   request: MsgHdrs | undefined,
@@ -81,8 +92,11 @@ export function completedEvent(
     error_code: outcome.errorCode,
     usage: outcome.usage,
     cost_usd: outcome.cost,
+    cache: cacheOutcomeOf(header(request, answerHeader(CACHE_STATUS_HEADER))),
+    saved_usd: outcome.savedCost,
     ttft_ms: outcome.ttftMs,
     trace_id: traceIdOf(header(request, Headers.traceparent)),
+    reserved_tokens: intHeader(request, Headers.reservedTokens),
   };
   for (const [k, v] of Object.entries(optional))
     if (v !== undefined) (event as Record<string, unknown>)[k] = v;
@@ -90,7 +104,11 @@ export function completedEvent(
 }
 
 export function publishCompleted(nc: NatsConnection, event: RequestCompleted): void {
-  if (!nc.isClosed()) nc.publish(Subjects.events.requestCompleted, JSON.stringify(event));
+  if (nc.isClosed()) return;
+  // The events stream stores a request's event once, however often it is published.
+  const h = natsHeaders();
+  if (event.request_id !== 'unknown') h.set('Nats-Msg-Id', event.request_id);
+  nc.publish(Subjects.events.requestCompleted, JSON.stringify(event), { headers: h });
 }
 
 /**
@@ -106,6 +124,7 @@ export function createReplier(
   let seq = 0;
   let finished = false;
   let firstFrameAt: number | undefined;
+  const capture = createAnswerCapture(nc, request);
 
   const send = (kind: FrameKind, data: Uint8Array, extra?: (h: MsgHdrs) => void): void => {
     firstFrameAt ??= Date.now();
@@ -118,8 +137,11 @@ export function createReplier(
     nc.publish(reply, data, { headers: h });
   };
 
+  // Runs just before the terminal frame goes out: the event (which frees the caller's concurrency
+  // slot in policy) is on its way before the caller can send its next request.
   const finish = (status: number, outcome: { errorCode?: string } & ReplyResult): void => {
     finished = true;
+    firstFrameAt ??= Date.now();
     // From the gateway's receipt of the request, so time spent in earlier stages counts too.
     const receivedAt = intHeader(request, Headers.receivedAt);
     const ttftMs =
@@ -131,27 +153,32 @@ export function createReplier(
 
   return {
     chunk(data) {
-      if (!finished) send(FrameKinds.chunk, data);
+      if (finished) return;
+      send(FrameKinds.chunk, data);
+      capture?.chunk(data);
     },
     done(result = {}) {
       if (finished) return;
-      send(FrameKinds.done, EMPTY);
       finish(200, result);
+      send(FrameKinds.done, EMPTY);
+      capture?.done(result);
     },
     response(data, result = {}) {
       if (finished) return;
-      send(FrameKinds.response, data, (h) => h.set(Headers.status, '200'));
       finish(200, result);
+      send(FrameKinds.response, data, (h) => h.set(Headers.status, '200'));
+      capture?.response(data, result);
     },
     error(err) {
       if (finished) return;
+      capture?.failed();
       const body = encoder.encode(JSON.stringify(toOpenAIErrorBody(err)));
+      finish(err.status, { errorCode: err.code });
       send(FrameKinds.error, body, (h) => {
         h.set(Headers.status, String(err.status));
         h.set(Headers.errorCode, err.code);
         if (err.retryAfterMs !== undefined) h.set(Headers.retryAfterMs, String(err.retryAfterMs));
       });
-      finish(err.status, { errorCode: err.code });
     },
     get finished() {
       return finished;

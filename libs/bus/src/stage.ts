@@ -9,6 +9,7 @@ import {
 import type { BusLogger } from './connect.js';
 import type { Presence } from './presence.js';
 import { createReplier, type Replier } from './replier.js';
+import { checkRequestSignature, unsignedRequestError } from './request-signature.js';
 import { endSpan, injectSpan, startStageSpan, withStageSpan, type StageSpan } from './tracing.js';
 
 export interface StageRequest {
@@ -39,6 +40,11 @@ export interface StageOptions {
    * must not set and compute the request's metadata. Throws `GatewayError` to refuse.
    */
   prepare?: (req: StageRequest) => void;
+  /**
+   * `policy.signing_secret`: when set, a request without a valid, unexpired policy signature is
+   * refused (403) before the handler runs, and logged without its secrets.
+   */
+  signingSecret?: string | undefined;
   handle: StageHandler;
 }
 
@@ -59,7 +65,7 @@ export const getHeader = (h: MsgHdrs, name: string): string | undefined => {
  * a span per message (CONSUMER, child of the message's `traceparent`, injected into the forward).
  */
 export async function startStage(options: StageOptions): Promise<Stage> {
-  const { nc, presence, name, queue, log, prepare, handle } = options;
+  const { nc, presence, name, queue, log, prepare, signingSecret, handle } = options;
   let inFlight = 0;
   /** Resolvers of every pending stop(), released when the last in-flight handler settles. */
   const idle = new Set<() => void>();
@@ -109,6 +115,23 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       fail(req, new GatewayError('timeout', 'The request timed out before it could be processed.'), span);
       return;
     }
+    if (signingSecret !== undefined) {
+      const problem = checkRequestSignature(headers, signingSecret, Date.now());
+      if (problem !== undefined) {
+        log.warn(
+          {
+            stage: name,
+            subject: msg.subject,
+            problem,
+            requestId: headers.get(Headers.requestId),
+            keyId: headers.get(Headers.keyId),
+          },
+          'refused a request policy did not sign',
+        );
+        fail(req, unsignedRequestError(), span);
+        return;
+      }
+    }
     let outcome: StageOutcome | Promise<StageOutcome>;
     try {
       outcome = withStageSpan(span, () => handle(req));
@@ -144,7 +167,8 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     }),
   );
   await nc.flush();
-  presence.announce(name);
+  // Taken off NATS and not finished: queued in the client or in a handler (a worker's calls in progress).
+  presence.announce(name, () => inFlight + subs.reduce((n, s) => n + s.getPending(), 0));
 
   return {
     async stop(graceMs = 10_000) {

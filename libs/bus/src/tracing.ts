@@ -141,5 +141,28 @@ export const endUpstreamSpan = (span: Span | undefined, err?: unknown): void => 
   if (span !== undefined) endSpan(span, err);
 };
 
+type HttpHeaders = Record<string, string | string[] | undefined>;
+const httpGetter: TextMapGetter<HttpHeaders> = {
+  keys: (h) => Object.keys(h),
+  get: (h, key) => h[key],
+};
+
+/**
+ * A SERVER span for one HTTP request (`POST /v1/chat/completions`), child of the caller's
+ * `traceparent`. When it is recorded, its context replaces the caller's in `headers`, so the trace
+ * the request carries onto the bus, and every stage span, descends from it. End it with `endSpan`.
+ */
+export function startServerSpan(name: string, headers: HttpHeaders): Span {
+  const parent = propagation.extract(ROOT_CONTEXT, headers, httpGetter);
+  const span = tracer.startSpan(name, { kind: SpanKind.SERVER }, parent);
+  if (span.isRecording()) {
+    const carrier: Record<string, string> = {};
+    propagation.inject(trace.setSpan(parent, span), carrier);
+    headers['traceparent'] = carrier['traceparent'];
+    headers['tracestate'] = carrier['tracestate'];
+  }
+  return span;
+}
+
 /** Runs `fn` with the stage span active. */
 export const withStageSpan = <T>(stageSpan: StageSpan, fn: () => T): T => context.with(stageSpan.context, fn);

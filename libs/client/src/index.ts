@@ -1,1 +1,17 @@
-export {};
+export {
+  SwitchyardClient,
+  connectSwitchyard,
+  type SwitchyardClientOptions,
+  type RequestOptions,
+  type ConnectSwitchyardOptions,
+  type ConnectedSwitchyardClient,
+} from './client.js';
+export { SwitchyardError, isSwitchyardError, type SwitchyardErrorInit } from './switchyard-error.js';
+export type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatRequest,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+  OpenAIErrorBody,
+} from '@switchyard/contracts';

@@ -7,11 +7,10 @@ export {
   ModelConfig,
   DeploymentConfig,
   deploymentIdOf,
-  aliasOf,
   RoutingStrategy,
-  RouterConfig,
   ModelPriceConfig,
 } from './schema.js';
+export { RouterConfig, RouteRule, aliasOf, checkRoutes, type RouteIssue } from './router-config.js';
 export {
   KeyConfig,
   TeamConfig,
@@ -21,3 +20,4 @@ export {
   PolicyConfig,
   PolicyId,
 } from './policy-config.js';
+export { CacheConfig, AliasCacheConfig, SemanticCacheConfig } from './cache-config.js';

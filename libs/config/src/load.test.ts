@@ -86,6 +86,9 @@ describe('loadConfig with the built-in defaults', () => {
       port: 8080,
       body_limit_bytes: 8 * 1024 * 1024,
       request_timeout_ms: 600_000,
+      ws_ping_interval_ms: 30_000,
+      ws_auth_timeout_ms: 5_000,
+      ws_high_water_bytes: 8 * 1024 * 1024,
     });
     expect(config.telemetry).toEqual({
       host: '127.0.0.1',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './load.js';
-import { aliasOf } from './schema.js';
+import { aliasOf } from './router-config.js';
 
 const upstream = { type: 'openai-compatible', base_url: 'https://example.test/v1' };
 const withModels = (models: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
@@ -15,6 +15,8 @@ describe('routing config', () => {
     expect(withModels({}).router).toEqual({
       max_attempts: 3,
       cooldown: { failures: 3, window_ms: 60_000, duration_ms: 30_000 },
+      rules: [],
+      stream_idle_timeout_ms: 120_000,
     });
     expect(withModels({}, { router: { cooldown: { duration_ms: 500 } } }).router.cooldown).toEqual({
       failures: 3,
@@ -75,6 +77,36 @@ describe('routing config', () => {
         d: one('w'),
       }),
     ).not.toThrow();
+  });
+});
+
+describe('routing rules and timeouts', () => {
+  it('takes rules whose target an alias serves, and per-alias timeouts', () => {
+    const config = withModels(
+      {
+        small: one('gpt-4o-mini', { timeout_ms: 5_000, stream_idle_timeout_ms: 2_000 }),
+        'openai/*': { deployments: [{ provider: 'openai' }] },
+      },
+      {
+        router: {
+          rules: [
+            { when: { tags_any: ['batch'], team: ['research'] }, route_to: 'small' },
+            { when: { min_prompt_tokens: 1000 }, route_to: 'openai/gpt-4.1' },
+          ],
+        },
+      },
+    );
+    expect(config.router.rules[1]).toEqual({ when: { min_prompt_tokens: 1000 }, route_to: 'openai/gpt-4.1' });
+    expect(config.models['small']).toMatchObject({ timeout_ms: 5_000, stream_idle_timeout_ms: 2_000 });
+  });
+
+  it('refuses a rule routing to a model no alias serves, or with an unknown condition', () => {
+    expect(() => withModels({ a: one('x') }, { router: { rules: [{ route_to: 'b' }] } })).toThrow(
+      /router\.rules\[0\]\.route_to: unknown model "b"/,
+    );
+    expect(() =>
+      withModels({ a: one('x') }, { router: { rules: [{ when: { tag: ['x'] }, route_to: 'a' }] } }),
+    ).toThrow(/tag/);
   });
 });
 

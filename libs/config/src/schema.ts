@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { AliasCacheConfig, CacheConfig } from './cache-config.js';
 import { KeyConfig, PolicyConfig, RedisConfig, TeamConfig } from './policy-config.js';
+import { RouterConfig, checkRoutes } from './router-config.js';
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lowercase letters, digits, "-" and "_"');
 
@@ -13,6 +15,15 @@ export const ServerConfig = z.strictObject({
     .default(8 * 1024 * 1024),
   /** Whole-request deadline, carried through every stage. */
   request_timeout_ms: z.int().min(1).default(600_000),
+  /** WebSocket keepalive: the server pings this often; a socket that has not answered the last ping is closed. */
+  ws_ping_interval_ms: z.int().min(10).default(30_000),
+  /** A WebSocket connected without a key in its headers must send its `auth` frame within this. */
+  ws_auth_timeout_ms: z.int().min(10).default(5_000),
+  /** Bytes queued for a slow WebSocket client beyond which its running requests are cancelled. */
+  ws_high_water_bytes: z
+    .int()
+    .min(1024)
+    .default(8 * 1024 * 1024),
 });
 
 export const DemoProvider = z.strictObject({
@@ -148,6 +159,11 @@ export const ModelConfig = z.strictObject({
   fallbacks: z.array(z.string().min(1)).optional(),
   /** The alias tried when a deployment answers that the prompt is too long for its context window. */
   context_window_fallback: z.string().min(1).optional(),
+  /** The request ends with a 504 this long after the gateway received it, if not sooner. */
+  timeout_ms: z.int().min(1).optional(),
+  /** Overrides `router.stream_idle_timeout_ms` for this alias. */
+  stream_idle_timeout_ms: z.int().min(1).optional(),
+  cache: AliasCacheConfig.optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 
@@ -163,37 +179,6 @@ export const ModelPriceConfig = z.strictObject({
   cache_write: PerMillion.optional(),
 });
 export type ModelPriceConfig = z.infer<typeof ModelPriceConfig>;
-
-export const CooldownConfig = z.strictObject({
-  /** Failures of one deployment within `window_ms` that take it out of rotation. */
-  failures: z.int().min(1).default(3),
-  window_ms: z.int().min(1).default(60_000),
-  /** How long it stays out; then one request probes it (half-open). */
-  duration_ms: z.int().min(1).default(30_000),
-});
-
-export const RouterConfig = z.strictObject({
-  /** Attempts per request across deployments and fallbacks, the first included. */
-  max_attempts: z.int().min(1).default(3),
-  cooldown: CooldownConfig.default(CooldownConfig.parse({})),
-});
-export type RouterConfig = z.infer<typeof RouterConfig>;
-
-/**
- * The alias a model name resolves to: the name itself when it is an alias, else the longest
- * `prefix/*` alias it falls under; undefined when none.
- */
-export function aliasOf(models: Readonly<Record<string, unknown>>, name: string): string | undefined {
-  if (Object.hasOwn(models, name)) return name;
-  let best: string | undefined;
-  for (const alias of Object.keys(models)) {
-    const prefix = alias.slice(0, -1);
-    const longer = best === undefined || alias.length > best.length;
-    if (alias.endsWith('/*') && name.length > prefix.length && name.startsWith(prefix) && longer)
-      best = alias;
-  }
-  return best;
-}
 
 /** The request log: one record per request in the `SWITCHYARD_REQUESTS` JetStream stream. */
 export const RequestLogConfig = z.strictObject({
@@ -233,34 +218,11 @@ export const SwitchyardConfig = z
      */
     pricing: z.record(z.string().min(1), ModelPriceConfig).default({}),
     router: RouterConfig.default(RouterConfig.parse({})),
+    cache: CacheConfig.default(CacheConfig.parse({})),
   })
   .superRefine((config, ctx) => {
-    for (const [alias, model] of Object.entries(config.models)) {
-      model.deployments.forEach((d, i) => {
-        if (!Object.hasOwn(config.providers, d.provider)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['models', alias, 'deployments', i, 'provider'],
-            message: `unknown provider "${d.provider}"`,
-          });
-        }
-        if (d.max_concurrency !== undefined && d.model === undefined && d.id === undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['models', alias, 'deployments', i, 'max_concurrency'],
-            message: 'give the deployment an id: a limit needs one name for every model the prefix matches',
-          });
-        }
-        if (d.model === undefined && !alias.endsWith('/*')) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['models', alias, 'deployments', i, 'model'],
-            message: 'required unless the alias ends in /*',
-          });
-        }
-      });
-    }
-    checkFallbacks(config.models, ctx);
+    for (const issue of checkRoutes(config.providers, config.models, config.router.rules))
+      ctx.addIssue({ code: 'custom', ...issue });
     const ids = new Set<string>();
     config.keys.forEach((k, i) => {
       if (ids.has(k.id))
@@ -275,43 +237,3 @@ export const SwitchyardConfig = z
     });
   });
 export type SwitchyardConfig = z.infer<typeof SwitchyardConfig>;
-
-/** Every fallback names a model some alias serves, and no alias falls back to itself, directly or not. */
-function checkFallbacks(models: Record<string, ModelConfig>, ctx: z.RefinementCtx): void {
-  const edges = new Map<string, string[]>();
-  for (const [alias, model] of Object.entries(models)) {
-    const targets: string[] = [];
-    const check = (name: string, path: (string | number)[]): void => {
-      const target = aliasOf(models, name);
-      if (target === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['models', alias, ...path],
-          message: `unknown model "${name}"`,
-        });
-      } else targets.push(target);
-    };
-    model.fallbacks?.forEach((name, i) => check(name, ['fallbacks', i]));
-    if (model.context_window_fallback !== undefined)
-      check(model.context_window_fallback, ['context_window_fallback']);
-    edges.set(alias, targets);
-  }
-  // Depth-first search for a cycle; each alias reports at most one.
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (alias: string, trail: string[]): void => {
-    if (state.get(alias) === 'done') return;
-    if (state.get(alias) === 'visiting') {
-      const cycle = [...trail.slice(trail.indexOf(alias)), alias];
-      ctx.addIssue({
-        code: 'custom',
-        path: ['models', cycle[0]!, 'fallbacks'],
-        message: `fallbacks form a cycle: ${cycle.join(' → ')}`,
-      });
-      return;
-    }
-    state.set(alias, 'visiting');
-    for (const next of edges.get(alias) ?? []) visit(next, [...trail, alias]);
-    state.set(alias, 'done');
-  };
-  for (const alias of edges.keys()) visit(alias, []);
-}

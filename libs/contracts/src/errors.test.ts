@@ -18,6 +18,7 @@ const EXPECTED: Record<ErrorCode, { http: number; type: string }> = {
   forbidden: { http: 403, type: 'permission_error' },
   model_not_found: { http: 404, type: 'invalid_request_error' },
   not_found: { http: 404, type: 'invalid_request_error' },
+  conflict: { http: 409, type: 'invalid_request_error' },
   payload_too_large: { http: 413, type: 'invalid_request_error' },
   rate_limited: { http: 429, type: 'rate_limit_error' },
   quota_exceeded: { http: 429, type: 'insufficient_quota' },

@@ -9,6 +9,8 @@ export const ERRORS = {
   forbidden: { http: 403, openaiType: 'permission_error', openaiCode: 'model_not_allowed' },
   model_not_found: { http: 404, openaiType: 'invalid_request_error', openaiCode: 'model_not_found' },
   not_found: { http: 404, openaiType: 'invalid_request_error', openaiCode: 'not_found' },
+  /** The change clashes with what exists: a duplicate id, or an entry the API may not change. */
+  conflict: { http: 409, openaiType: 'invalid_request_error', openaiCode: 'conflict' },
   payload_too_large: { http: 413, openaiType: 'invalid_request_error', openaiCode: 'payload_too_large' },
   rate_limited: { http: 429, openaiType: 'rate_limit_error', openaiCode: 'rate_limit_exceeded' },
   quota_exceeded: { http: 429, openaiType: 'insufficient_quota', openaiCode: 'insufficient_quota' },

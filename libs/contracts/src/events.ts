@@ -46,6 +46,8 @@ export const RequestCompleted = z.object({
   saved_usd: z.number().min(0).optional(),
   /** W3C trace id of the request (from its `traceparent`), to find its trace from a log line. */
   trace_id: z.string().optional(),
+  /** Tokens policy reserved against tokens-per-minute limits, replaced by `usage` when it reconciles. */
+  reserved_tokens: z.int().min(0).optional(),
 });
 export type RequestCompleted = z.infer<typeof RequestCompleted>;
 
@@ -101,3 +103,18 @@ export const StoreUnavailable = z.object({
   at: z.number(),
 });
 export type StoreUnavailable = z.infer<typeof StoreUnavailable>;
+
+/** `POST /admin/cache/purge` (`Subjects.admin.cachePurge`): entries matching every field given go. */
+export const CachePurgeRequest = z
+  .strictObject({
+    /** An entry's key, as the `x-switchyard-cache-key` response header gives it. */
+    key: z.string().min(1).optional(),
+    /** The model as callers name it. */
+    alias: z.string().min(1).optional(),
+    /** `team:<id>`, `key:<id>` or `global`. */
+    namespace: z.string().min(1).optional(),
+  })
+  .refine((r) => r.key !== undefined || r.alias !== undefined || r.namespace !== undefined, {
+    message: 'give key, alias or namespace',
+  });
+export type CachePurgeRequest = z.infer<typeof CachePurgeRequest>;

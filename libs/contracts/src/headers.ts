@@ -22,6 +22,15 @@ export const Headers = {
   team: 'sy-team',
   /** Comma-separated model globs the key may use. */
   allowedModels: 'sy-allowed-models',
+  /** Prompt tokens policy estimated with a tokenizer (only when a tokens-per-minute limit applies). */
+  promptTokens: 'sy-prompt-tokens',
+  /** Tokens policy reserved against tokens-per-minute limits; reconciled with usage on completion. */
+  reservedTokens: 'sy-reserved-tokens',
+  /**
+   * `v1.<expires-at ms>.<HMAC-SHA256 hex>` over the request id, key id, team, model, allowed models
+   * and expiry: router and worker act only on requests policy admitted (`policy.signing_secret`).
+   */
+  signature: 'sy-signature',
 
   // Stamped by the router.
   provider: 'sy-provider',
@@ -34,6 +43,8 @@ export const Headers = {
   routeAlias: 'sy-route-alias',
   /** The alias whose fallback chain is being walked, when not the caller's (a context-window fallback). */
   routeRoot: 'sy-route-root',
+  /** A stream whose upstream sends no chunk for this long (ms) ends with a 504 error event. */
+  streamIdleMs: 'sy-stream-idle-ms',
 
   // Set by a worker that sends a failed attempt back to the router.
   /** Comma-separated deployment ids that failed this request already: not tried again. */
@@ -42,6 +53,17 @@ export const Headers = {
   lastErrorStatus: 'sy-last-error-status',
   lastErrorCode: 'sy-last-error-code',
   lastErrorBody: 'sy-last-error-body',
+
+  // Stamped by the cache on a miss it wants stored: whoever answers sends the answer to `Subjects.cacheStore`.
+  /** Where the answer is stored (the entry's full key). */
+  cacheKey: 'sy-cache-key',
+  cacheTtlMs: 'sy-cache-ttl-ms',
+  /** Answers larger than this are not kept. */
+  cacheMaxBytes: 'sy-cache-max-bytes',
+  /** On a `Subjects.cacheStore` message: what the answer cost (USD), so a hit can say what it saved. */
+  cacheCost: 'sy-cache-cost',
+  /** On a `Subjects.cacheStore` message: `failed` when the answer was an error (nothing to store). */
+  cacheOutcome: 'sy-cache-outcome',
 
   // Reply frames.
   frame: 'sy-frame',
@@ -73,7 +95,18 @@ export const CallerHeaders = {
   timeoutMs: 'x-switchyard-timeout-ms',
   /** `no-cache` (skip the cache lookup, still store) or `no-store` (neither). */
   cacheControl: 'cache-control',
+  /** Comma-separated tags the caller gives its request; routing rules may match them. */
+  tags: 'x-switchyard-tags',
+  /** An alias to use instead of the one routing would pick; must be allowed to the key. */
+  route: 'x-switchyard-route',
+  /** Comma-separated aliases replacing the alias's configured fallbacks for this request. */
+  fallbacks: 'x-switchyard-fallbacks',
+  /** Seconds to keep this request's answer in the response cache, up to `cache.max_ttl_seconds`. */
+  cacheTtl: 'x-switchyard-cache-ttl',
 } as const;
+
+/** Response header saying what the response cache did: `HIT`, `MISS` or `BYPASS`. */
+export const CACHE_STATUS_HEADER = 'x-switchyard-cache';
 
 /**
  * HTTP headers the ingress passes to the bus as the caller sent them: every `x-switchyard-*`

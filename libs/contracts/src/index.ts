@@ -7,4 +7,5 @@ export * from './validate.js';
 export * from './frames.js';
 export * from './events.js';
 export * from './request-log.js';
+export * from './spend.js';
 export * from './glob.js';

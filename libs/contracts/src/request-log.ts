@@ -45,3 +45,53 @@ export function statusMatches(status: number, filter: string): boolean {
   const s = String(status);
   return filter.endsWith('xx') ? s[0] === filter[0] : s === filter;
 }
+
+/** What usage rows are grouped by, besides the day: the key, the key's team or the model alias. */
+export const USAGE_GROUPS = ['key', 'team', 'model'] as const;
+export type UsageGroup = (typeof USAGE_GROUPS)[number];
+
+/** A usage query (`llm.v1.admin.usage.query`): filters combined with AND. */
+export const UsageQuery = z.strictObject({
+  group_by: z.enum(USAGE_GROUPS).default('key'),
+  /** From this instant's UTC day on, epoch milliseconds; default: 30 days ago. */
+  since: z.number().min(0).optional(),
+  /** Up to this instant's UTC day (included), epoch milliseconds; default: now. */
+  until: z.number().min(0).optional(),
+  key_id: z.string().min(1).optional(),
+  team: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+});
+export type UsageQuery = z.infer<typeof UsageQuery>;
+
+/** The counters of one group on one day. */
+export const UsageCounters = z.object({
+  requests: z.int().min(0),
+  /** Requests answered with a status of 400 or more. */
+  errors: z.int().min(0),
+  prompt_tokens: z.int().min(0),
+  completion_tokens: z.int().min(0),
+  cached_tokens: z.int().min(0),
+  cost_usd: z.number().min(0),
+  /** Requests answered from the response cache. */
+  cache_hits: z.int().min(0),
+  /** What the cache hits would have cost. */
+  saved_usd: z.number().min(0),
+});
+export type UsageCounters = z.infer<typeof UsageCounters>;
+
+/** One row: a UTC day, the group's value (`key_id`, `team` or `model`; null when the requests had none) and its counters. */
+export const UsageRow = UsageCounters.extend({
+  /** `YYYY-MM-DD`, UTC. */
+  day: z.string(),
+  key_id: z.string().nullable().optional(),
+  team: z.string().nullable().optional(),
+  model: z.string().nullable().optional(),
+});
+export type UsageRow = z.infer<typeof UsageRow>;
+
+export const UsagePage = z.object({
+  object: z.literal('list'),
+  /** By day, then by group value. */
+  data: z.array(UsageRow),
+});
+export type UsagePage = z.infer<typeof UsagePage>;

@@ -40,17 +40,65 @@ export const Subjects = {
     /** A service could not reach a store (Redis) on the request path: `StoreUnavailable`. */
     storeUnavailable: `${V}.events.store.unavailable`,
   },
+  /**
+   * Answers to store in the response cache, published by whoever answered a request stamped with
+   * `sy-cache-key`: the cache's queue group writes them; every cache replica also reads them to
+   * wake requests coalesced on that key. Body: the chat.completion JSON.
+   */
+  cacheStore: `${V}.cache.store`,
   /** Request records, one per request, written by telemetry to the `SWITCHYARD_REQUESTS` stream. */
   requestLog: `${V}.log.requests`,
   /** Operator request/reply APIs, answered by the service that holds the data. */
   admin: {
     /** Body: `RequestLogQuery` JSON; reply: `RequestLogPage` JSON or an OpenAI-shaped error. */
     requestsQuery: `${V}.admin.requests.query`,
+    /** Body: `{key_id}` or `{team}`; reply: the current period's spend, budget and what remains. */
+    spendQuery: `${V}.admin.spend.query`,
+    /** Body: `UsageQuery` JSON; reply: `UsagePage` JSON or an OpenAI-shaped error. */
+    usageQuery: `${V}.admin.usage.query`,
+    /** Virtual keys, answered by policy: create (returns the secret once), list, get, update, revoke. */
+    keys: {
+      create: `${V}.admin.keys.create`,
+      list: `${V}.admin.keys.list`,
+      get: `${V}.admin.keys.get`,
+      update: `${V}.admin.keys.update`,
+      revoke: `${V}.admin.keys.revoke`,
+    },
+    /** Teams, answered by policy: create, list, get, update, delete. */
+    teams: {
+      create: `${V}.admin.teams.create`,
+      list: `${V}.admin.teams.list`,
+      get: `${V}.admin.teams.get`,
+      update: `${V}.admin.teams.update`,
+      delete: `${V}.admin.teams.delete`,
+    },
+    /** Body: `{}`; reply: `RoutesView` JSON, the routes in effect. */
+    routesList: `${V}.admin.routes.list`,
+    /** Body: `{alias, model}` (a `ModelConfig`); reply: the alias's route as stored. */
+    routesPut: `${V}.admin.routes.put`,
+    /** Body: `{alias}`; reply: the alias's route from the YAML, or none. */
+    routesDelete: `${V}.admin.routes.delete`,
+    /** Body: `{rules}` (the `router.rules` list); reply: the rules as stored. */
+    rulesPut: `${V}.admin.routes.rules.put`,
+    /** Body: `{}`; reply: the rules from the YAML. */
+    rulesDelete: `${V}.admin.routes.rules.delete`,
+    /** Body: `{key?, alias?, namespace?}`; reply: `{purged: <entries removed>}`. */
+    cachePurge: `${V}.admin.cache.purge`,
   },
 } as const;
 
+/** The JetStream KV bucket holding routes changed at run time, over the YAML's `models`. */
+export const ROUTES_BUCKET = 'SWITCHYARD_ROUTES';
+
 /** The JetStream stream holding the request log (`Subjects.requestLog`), with bounded retention. */
 export const REQUEST_LOG_STREAM = 'SWITCHYARD_REQUESTS';
+
+/**
+ * The JetStream stream capturing `Subjects.events.requestCompleted` as published, deduplicated by
+ * request id: the NATS server keeps the events while telemetry is down, and telemetry's durable
+ * consumer replays them when it is back.
+ */
+export const EVENTS_STREAM = 'SWITCHYARD_EVENTS';
 
 /** Queue groups: one per service; workers one per provider so each provider scales alone. */
 export const QueueGroups = {

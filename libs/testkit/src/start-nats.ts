@@ -15,6 +15,8 @@ export interface StartNatsOptions extends StartServiceOptions {
    * Switchyard's own launcher uses the same, so tests see what production sees.
    */
   maxPayload?: string;
+  /** More server config text (accounts, users), appended to the testkit's own. */
+  extraConfig?: string;
 }
 
 const CONTAINER_CONFIG = '/etc/nats/testkit.conf';
@@ -22,25 +24,26 @@ const CONTAINER_CONFIG = '/etc/nats/testkit.conf';
 /** A NATS server with JetStream: NATS_URL, else a nats:2.10 container, else the local nats-server. */
 export function startNats(options: StartNatsOptions = {}): Promise<ServiceHandle> {
   const maxPayload = options.maxPayload ?? '8MB';
+  const extraConfig = options.extraConfig ?? '';
   return startService(
     {
       name: 'NATS',
       envVar: 'NATS_URL',
       exampleUrl: 'nats://127.0.0.1:4222',
       binary: { name: 'nats-server', fallbacks: ['/usr/sbin/nats-server'], debianPackage: 'nats-server' },
-      startContainer: () => startNatsContainer(maxPayload),
-      startLocal: (binary) => startLocalNats(binary, maxPayload),
+      startContainer: () => startNatsContainer(maxPayload, extraConfig),
+      startLocal: (binary) => startLocalNats(binary, maxPayload, extraConfig),
       external: (url) => ({ url, stop: async () => {} }),
     },
     options,
   );
 }
 
-async function startNatsContainer(maxPayload: string): Promise<ServiceHandle> {
+async function startNatsContainer(maxPayload: string, extraConfig: string): Promise<ServiceHandle> {
   const { GenericContainer, Wait } = await import('testcontainers');
   const container = await new GenericContainer('nats:2.10')
     .withCopyContentToContainer([
-      { content: `port: 4222\nmax_payload: ${maxPayload}\n`, target: CONTAINER_CONFIG },
+      { content: `port: 4222\nmax_payload: ${maxPayload}\n${extraConfig}\n`, target: CONTAINER_CONFIG },
     ])
     .withCommand(['-js', '-c', CONTAINER_CONFIG])
     .withExposedPorts(4222)
@@ -50,7 +53,11 @@ async function startNatsContainer(maxPayload: string): Promise<ServiceHandle> {
   return { url, stop: once(async () => void (await container.stop())) };
 }
 
-async function startLocalNats(binary: string, maxPayload: string): Promise<ServiceHandle> {
+async function startLocalNats(
+  binary: string,
+  maxPayload: string,
+  extraConfig: string,
+): Promise<ServiceHandle> {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-nats-'));
   const port = await getFreePort();
   const configPath = join(dir, 'nats.conf');
@@ -61,6 +68,7 @@ async function startLocalNats(binary: string, maxPayload: string): Promise<Servi
     `jetstream {`,
     `  store_dir: ${JSON.stringify(join(dir, 'store'))}`,
     `}`,
+    extraConfig,
     '',
   ].join('\n');
   await writeFile(configPath, config);

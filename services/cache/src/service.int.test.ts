@@ -27,13 +27,24 @@ afterAll(async () => {
   await h?.stop();
 });
 
-describe('cache (pass-through until the lookup exists)', () => {
-  it('forwards the request to the router unchanged, and the router answers the requester', async () => {
+describe('cache stage (in-memory store)', () => {
+  it('forwards a request it does not cache with BYPASS, body and headers otherwise untouched', async () => {
     const body = '{"model":"gpt-4o","messages":[{"role":"user","content":"Hi"}]}';
     const headers = { [Headers.requestId]: 'req-9', [Headers.model]: 'gpt-4o', [Headers.keyId]: 'app' };
     const frame = await send(body, headers);
     expect(Buffer.from(frame.data).toString('utf8')).toBe('{"from":"router"}');
-    expect(h.received).toEqual([{ subject: Subjects.route, body, headers }]);
+    expect(h.received).toEqual([
+      { subject: Subjects.route, body, headers: { ...headers, 'sy-answer-x-switchyard-cache': 'BYPASS' } },
+    ]);
+  });
+
+  it('stamps a deterministic miss with its key, TTL and size bound for whoever answers', async () => {
+    const body = '{"model":"gpt-4o","temperature":0,"messages":[{"role":"user","content":"Hi"}]}';
+    await send(body, { [Headers.requestId]: 'req-11', [Headers.model]: 'gpt-4o', [Headers.team]: 'search' });
+    const forwarded = h.received.at(-1)!.headers;
+    expect(forwarded[Headers.cacheKey]).toMatch(/^team%3asearch:gpt-4o:[0-9a-f]{64}$/);
+    expect(forwarded[Headers.cacheTtlMs]).toBe('3600000');
+    expect(forwarded['sy-answer-x-switchyard-cache']).toBe('MISS');
   });
 
   it('answers 503 at once when no router runs', async () => {

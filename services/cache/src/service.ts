@@ -1,10 +1,47 @@
-import { startStage } from '@switchyard/bus';
-import { QueueGroups, StageNames, Subjects } from '@switchyard/contracts';
+import { createStoreAlarm, serveAdmin, startStage, type Msg } from '@switchyard/bus';
+import { CachePurgeRequest, QueueGroups, StageNames, Subjects } from '@switchyard/contracts';
 import type { RunningService, ServiceDeps } from '@switchyard/runtime';
-import { createPassThrough } from './handlers/pass-through.js';
+import { connectRedis } from '@switchyard/store';
+import { createWaiters } from './coalesce/waiters.js';
+import { createLookup } from './handlers/lookup.js';
+import { createPurge } from './handlers/purge.js';
+import { createStoreAnswer, createWakeWaiters } from './handlers/store-answer.js';
+import { createEmbedPrompt } from './semantic/embed-prompt.js';
+import { createMemoryStore } from './store/memory-store.js';
+import { createRedisStore } from './store/redis-store.js';
 
-/** The cache stage, between policy and the router. */
-export async function startCache({ nc, presence, log }: ServiceDeps): Promise<RunningService> {
+/**
+ * The cache stage, between policy and the router: answers from Redis (or memory without
+ * `redis.url`), stores answers sent to `Subjects.cacheStore`, and purges on the admin call.
+ */
+export async function startCache({ nc, presence, log, config }: ServiceDeps): Promise<RunningService> {
+  const store =
+    config.redis.url === undefined
+      ? createMemoryStore(config.cache.max_entries)
+      : createRedisStore(connectRedis({ url: config.redis.url, log, name: 'switchyard-cache' }));
+  const alarm = createStoreAlarm(nc, log, { service: 'cache', store: config.redis.url ? 'redis' : 'memory' });
+  const waiters = createWaiters();
+  const semanticWanted =
+    config.cache.semantic.enabled || Object.values(config.models).some((m) => m.cache?.semantic?.enabled);
+  if (semanticWanted && config.master_key === undefined)
+    log.warn('the semantic cache needs master_key (it embeds prompts through the gateway): it stays off');
+
+  const storeAnswer = createStoreAnswer({ store, alarm, log });
+  const wakeWaiters = createWakeWaiters(waiters);
+  const onStoreMessage = (handle: (msg: Msg) => unknown) => (err: Error | null, msg: Msg) => {
+    if (err) log.error({ err }, 'cache store subscription error');
+    else void handle(msg);
+  };
+  const subs = [
+    nc.subscribe(Subjects.cacheStore, { queue: QueueGroups.cache, callback: onStoreMessage(storeAnswer) }),
+    nc.subscribe(Subjects.cacheStore, { callback: onStoreMessage(wakeWaiters) }),
+    serveAdmin(nc, log, {
+      subject: Subjects.admin.cachePurge,
+      queue: QueueGroups.cache,
+      schema: CachePurgeRequest,
+      handle: createPurge(store),
+    }),
+  ];
   const stage = await startStage({
     nc,
     presence,
@@ -12,7 +49,20 @@ export async function startCache({ nc, presence, log }: ServiceDeps): Promise<Ru
     name: StageNames.cache,
     queue: QueueGroups.cache,
     subjects: [Subjects.cache],
-    handle: createPassThrough(),
+    handle: createLookup({
+      config,
+      store,
+      alarm,
+      waiters,
+      embed: config.master_key === undefined ? undefined : createEmbedPrompt(nc, config.master_key),
+      log,
+    }),
   });
-  return { stop: () => stage.stop() };
+  return {
+    async stop() {
+      await stage.stop();
+      await Promise.all(subs.map((s) => s.drain().catch(() => undefined)));
+      await store.close();
+    },
+  };
 }

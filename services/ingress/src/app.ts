@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { fastify, type FastifyInstance } from 'fastify';
-import { createReplyInbox } from '@switchyard/bus';
+import { createReplyInbox, watchConnection } from '@switchyard/bus';
 import { GatewayError } from '@switchyard/contracts';
 import type { ServiceDeps } from '@switchyard/runtime';
 import { registerAdminRoutes } from './admin/admin-route.js';
+import { cacheRoutes } from './admin/cache-routes.js';
+import { keyRoutes } from './admin/key-routes.js';
 import { requestLogRoutes } from './admin/request-log-routes.js';
+import { usageRoutes } from './admin/usage-routes.js';
+import { routeRoutes } from './admin/route-routes.js';
+import { spendRoutes } from './admin/spend-routes.js';
 import { answerError } from './answer-error.js';
-import { watchConnection } from './connection-state.js';
 import type { IngressContext } from './context.js';
 import { createErrorHandler, createNotFoundHandler } from './error-handler.js';
 import { toHttpError } from './http-error.js';
@@ -16,12 +20,21 @@ import { healthRoutes } from './routes/health.js';
 import { messagesRoutes } from './routes/messages.js';
 import { modelsRoutes } from './routes/models.js';
 import { sendError } from './send-error.js';
+import { serverSpanHook } from './server-span.js';
+import { attachWebSocket } from './ws/attach-websocket.js';
 
 /**
  * The ingress's HTTP app, not listening: tests `inject` into it, `startIngress` listens. Its one
  * reply inbox (a single NATS subscription for every request) lives as long as the app.
  */
-export function buildApp(deps: ServiceDeps): FastifyInstance {
+/** How long a stop lets in-flight requests, streams and WebSocket requests finish before cutting them. */
+export const DEFAULT_STOP_GRACE_MS = 10_000;
+
+export interface AppOptions {
+  stopGraceMs?: number;
+}
+
+export function buildApp(deps: ServiceDeps, options: AppOptions = {}): FastifyInstance {
   const app = fastify({
     // Fastify's request logging would print headers (API keys) and two lines per request; we log
     // one line at debug below, from fields we choose.
@@ -43,6 +56,7 @@ export function buildApp(deps: ServiceDeps): FastifyInstance {
     connection: watchConnection(deps.nc),
   };
 
+  app.addHook('onRequest', serverSpanHook);
   let closing = false;
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -86,6 +100,14 @@ export function buildApp(deps: ServiceDeps): FastifyInstance {
   app.register(chatCompletionsRoutes, ctx);
   app.register(embeddingsRoutes, ctx);
   app.register(messagesRoutes, ctx);
-  registerAdminRoutes(app, ctx, [...requestLogRoutes]);
+  attachWebSocket(app, ctx, { stopGraceMs: options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS });
+  registerAdminRoutes(app, ctx, [
+    ...requestLogRoutes,
+    ...usageRoutes,
+    ...cacheRoutes,
+    ...routeRoutes,
+    ...keyRoutes,
+    ...spendRoutes,
+  ]);
   return app;
 }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { RunningService, ServiceDeps } from '@switchyard/runtime';
-import { buildApp } from './app.js';
+import { DEFAULT_STOP_GRACE_MS, buildApp } from './app.js';
 
 const IDLE_SWEEP_MS = 50;
 
@@ -35,13 +35,13 @@ async function closeGracefully(app: FastifyInstance, graceMs: number): Promise<v
 }
 
 export async function startIngress(deps: ServiceDeps, options: IngressOptions = {}): Promise<RunningIngress> {
-  const app = buildApp(deps);
+  const app = buildApp(deps, options);
   const url = await app.listen({ host: deps.config.server.host, port: deps.config.server.port });
   deps.log.info({ url }, 'ingress listening');
   let stopping: Promise<void> | undefined;
   return {
     url,
     address: app.server.address() as AddressInfo,
-    stop: () => (stopping ??= closeGracefully(app, options.stopGraceMs ?? 10_000)),
+    stop: () => (stopping ??= closeGracefully(app, options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS)),
   };
 }

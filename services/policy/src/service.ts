@@ -1,10 +1,14 @@
-import { startStage, type StageOutcome, type StageRequest } from '@switchyard/bus';
+import { serveAdmin, startStage, type StageOutcome, type StageRequest } from '@switchyard/bus';
 import { OP_VALUES, QueueGroups, StageNames, Subjects, type Op } from '@switchyard/contracts';
 import type { RunningService, ServiceDeps } from '@switchyard/runtime';
 import { startAdmission } from './admission/admission.js';
 import { createAuthorize } from './handlers/authorize.js';
+import { createReconcile, serveReconcile } from './handlers/reconcile.js';
 import { createValidateEntry } from './handlers/validate-entry.js';
+import { serveKeyAdmin } from './keys/key-admin.js';
 import { startKeyDirectory } from './keys/key-directory.js';
+import { directoryBudgets } from './spend/directory-budgets.js';
+import { spendQueryEndpoint } from './spend/spend-query.js';
 
 type EntryHandler = (req: StageRequest, op: Op) => Promise<StageOutcome>;
 type EntryPreparer = (req: StageRequest, op: Op) => void;
@@ -13,12 +17,26 @@ type EntryPreparer = (req: StageRequest, op: Op) => void;
 export async function startPolicy(deps: ServiceDeps): Promise<RunningService> {
   const { nc, presence, log, config } = deps;
   if (config.master_key === undefined && config.keys.length === 0) {
-    log.warn('no master_key and no keys are configured: every request will be refused with 401');
+    log.warn(
+      'no master_key and no keys are configured: only keys created on the NATS admin subjects will be accepted',
+    );
   }
   const validate = createValidateEntry(deps);
   const keys = await startKeyDirectory(deps);
   const admission = await startAdmission(deps);
-  const authorize = createAuthorize({ keys, admission });
+  const authorize = createAuthorize({ keys, admission, signingSecret: config.policy.signing_secret });
+  const admin = serveKeyAdmin(nc, log, keys);
+  // Off the request path: completion events settle reservations, slots and spend.
+  const settled = serveReconcile(
+    nc,
+    log,
+    createReconcile({ store: admission.store, alarm: admission.alarm, log }),
+  );
+  const spendQuery = serveAdmin(
+    nc,
+    log,
+    spendQueryEndpoint({ store: admission.store, budgetOf: directoryBudgets(keys) }),
+  );
 
   const consume = (subjectOf: (op: Op) => string, handle: EntryHandler, prepare?: EntryPreparer) => {
     const opOf = new Map(OP_VALUES.map((op) => [subjectOf(op), op] as const));
@@ -44,7 +62,9 @@ export async function startPolicy(deps: ServiceDeps): Promise<RunningService> {
 
   return {
     async stop() {
+      await Promise.all([...admin, spendQuery].map((sub) => sub.drain().catch(() => undefined)));
       await Promise.all(stages.map((s) => s.stop()));
+      await settled.drain().catch(() => undefined);
       await admission.stop();
       await keys.stop();
     },

@@ -16,10 +16,12 @@ import { createPriceBook } from '@switchyard/pricing';
 import type { RunningService, ServiceDeps } from '@switchyard/runtime';
 import { createDeploymentStats } from './domain/deployment-stats.js';
 import { createHealth } from './domain/health.js';
-import { createRouteTable } from './domain/resolve-route.js';
+import { createRouteSet } from './domain/route-set.js';
 import { createListModels } from './handlers/list-models.js';
+import { serveRouteAdmin } from './handlers/route-admin.js';
 import { createRouteModel } from './handlers/route-model.js';
 import { createLearnFromEvents } from './handlers/learn-from-events.js';
+import { startRouteStore } from './route-store.js';
 
 /** Attempts whose events never came are forgotten this often. */
 const SWEEP_MS = 5_000;
@@ -39,6 +41,15 @@ export async function startRouter(deps: ServiceDeps): Promise<RunningService> {
   });
   const stats = createDeploymentStats();
   const prices = createPriceBook(config.pricing);
+  // The YAML's routes with the changes stored in KV over them, loaded before the first request.
+  const routes = createRouteSet({
+    providers: config.providers,
+    models: config.models,
+    rules: config.router.rules,
+    createdSec,
+  });
+  const store = await startRouteStore({ nc, log, routes });
+  const adminSubs = serveRouteAdmin({ nc, log, routes, store });
 
   const learn = createLearnFromEvents({ health, stats });
   /** Every replica hears every event (no queue group): that is how they agree. */
@@ -64,7 +75,7 @@ export async function startRouter(deps: ServiceDeps): Promise<RunningService> {
   const stopping = new AbortController();
   const routeModel = createRouteModel({
     stopping: stopping.signal,
-    table: createRouteTable(config.models),
+    routes: routes.current,
     router: config.router,
     health,
     stats,
@@ -80,10 +91,15 @@ export async function startRouter(deps: ServiceDeps): Promise<RunningService> {
   const byOp: Record<Op, StageHandler> = {
     [Ops.chatCompletions]: routeModel,
     [Ops.embeddings]: routeModel,
-    [Ops.models]: createListModels({ ...deps, createdSec }),
+    [Ops.models]: createListModels({ catalog: () => routes.current().catalog }),
   };
 
   await nc.flush();
+  const signingSecret = config.policy.signing_secret;
+  if (signingSecret === undefined)
+    log.warn(
+      'policy.signing_secret is not set: requests are not checked for a policy signature (set SWITCHYARD_SIGNING_SECRET)',
+    );
   const stage = await startStage({
     nc,
     presence,
@@ -91,6 +107,7 @@ export async function startRouter(deps: ServiceDeps): Promise<RunningService> {
     name: StageNames.router,
     queue: QueueGroups.router,
     subjects: [Subjects.route],
+    signingSecret,
     handle: (req) => {
       const op = getHeader(req.headers, Headers.op) ?? '';
       if (!isOp(op)) throw new GatewayError('invalid_request', `Unsupported operation '${op}'.`);
@@ -103,7 +120,8 @@ export async function startRouter(deps: ServiceDeps): Promise<RunningService> {
       stopping.abort();
       await stage.stop();
       clearInterval(sweeper);
-      for (const sub of subs) sub.unsubscribe();
+      for (const sub of [...subs, ...adminSubs]) sub.unsubscribe();
+      await store.stop();
     },
   };
 }

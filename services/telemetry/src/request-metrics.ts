@@ -1,7 +1,13 @@
 import type { ModelConfig } from '@switchyard/config';
-import type { RequestCompleted } from '@switchyard/contracts';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { createModelLabel } from './domain/model-label.js';
+import {
+  isErrorCode,
+  type AttemptFailed,
+  type RequestCompleted,
+  type StoreUnavailable,
+} from '@switchyard/contracts';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createModelLabel, type ModelLabel } from './domain/model-label.js';
+import type { StageLoad } from './domain/stage-load.js';
 
 /** From a cached 5 ms answer to a two-minute generation. */
 const LATENCY_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120];
@@ -12,13 +18,27 @@ const NO_PROVIDER = 'none';
 export interface RequestMetrics {
   /** Our own registry, not prom-client's global one: two services in one process must not clash. */
   registry: Registry;
+  /** The bounded `model` label of a request (also the usage roll-ups' model). */
+  modelLabel: ModelLabel;
   observe(event: RequestCompleted): void;
+  /** An attempt failed and the request went back to the router for another deployment. */
+  attemptFailed(event: AttemptFailed): void;
+  storeUnavailable(event: StoreUnavailable): void;
   /** Counts a request record the request log could not write. */
   requestLogDropped(reason: 'backlog' | 'error'): void;
 }
 
-/** Prometheus metrics of completed requests, plus the process's own (CPU, memory, event loop). */
-export function createRequestMetrics(models: Readonly<Record<string, ModelConfig>>): RequestMetrics {
+/** An error code from outside the gateway's table would be an unbounded label value. */
+const codeLabel = (code: string | undefined): string => (isErrorCode(code) ? code : 'other');
+
+/**
+ * Prometheus metrics of requests, fallbacks, store outages and stage load, plus the process's own
+ * (CPU, memory, event loop). `stageLoad` is read at each scrape.
+ */
+export function createRequestMetrics(
+  models: Readonly<Record<string, ModelConfig>>,
+  stageLoad: StageLoad,
+): RequestMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -68,8 +88,55 @@ export function createRequestMetrics(models: Readonly<Record<string, ModelConfig
     registers,
   });
 
+  const limited = new Counter({
+    name: 'switchyard_requests_limited_total',
+    help: 'Requests refused with 429, by model alias and error code (rate_limited, quota_exceeded, …).',
+    labelNames: ['model', 'code'] as const,
+    registers,
+  });
+  const cacheRequests = new Counter({
+    name: 'switchyard_cache_requests_total',
+    help: 'What the response cache did for requests, by model alias and result (hit, miss, bypass).',
+    labelNames: ['model', 'result'] as const,
+    registers,
+  });
+  const cacheSaved = new Counter({
+    name: 'switchyard_cache_saved_usd_total',
+    help: 'What cache hits would have cost upstream, in USD, by model alias.',
+    labelNames: ['model'] as const,
+    registers,
+  });
+  const fallbacks = new Counter({
+    name: 'switchyard_fallbacks_total',
+    help: 'Attempts that failed before the first byte and went to another deployment, by model alias, failed provider and error code.',
+    labelNames: ['model', 'provider', 'code'] as const,
+    registers,
+  });
+  const storeUnavailable = new Counter({
+    name: 'switchyard_store_unavailable_total',
+    help: 'Requests that met a store (Redis) unreachable, by service, store and what the service did (fail_open, fail_closed, bypass).',
+    labelNames: ['service', 'store', 'action'] as const,
+    registers,
+  });
+  new Gauge({
+    name: 'switchyard_stage_pending_messages',
+    help: 'Messages each stage has taken off NATS and not finished handling, summed over its instances (a provider stage: its calls in progress).',
+    labelNames: ['stage'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const [stage, n] of stageLoad.totals(Date.now())) this.set({ stage }, n);
+    },
+  });
+
   return {
     registry,
+    modelLabel,
+    attemptFailed(e) {
+      fallbacks.inc({ model: modelLabel(e.model, 200), provider: e.provider, code: codeLabel(e.error_code) });
+    },
+    storeUnavailable: (e) =>
+      storeUnavailable.inc({ service: e.service, store: e.store, action: e.action }, e.count),
     requestLogDropped: (reason) => requestLogDropped.inc({ reason }),
     observe(event) {
       const model = modelLabel(event.model, event.status);
@@ -89,6 +156,9 @@ export function createRequestMetrics(models: Readonly<Record<string, ModelConfig
       if (event.cost_usd !== undefined) {
         cost.inc({ model, provider: event.provider ?? NO_PROVIDER }, event.cost_usd);
       }
+      if (event.status === 429) limited.inc({ model, code: codeLabel(event.error_code) });
+      if (event.cache !== undefined) cacheRequests.inc({ model, result: event.cache });
+      if (event.saved_usd !== undefined) cacheSaved.inc({ model }, event.saved_usd);
     },
   };
 }

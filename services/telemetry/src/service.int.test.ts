@@ -5,8 +5,11 @@ import {
   Headers,
   REQUEST_LOG_STREAM,
   Subjects,
+  type AttemptFailed,
   type RequestCompleted,
   type RequestLogPage,
+  type StoreUnavailable,
+  type UsagePage,
 } from '@switchyard/contracts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { startNats } from '@switchyard/testkit';
@@ -293,6 +296,119 @@ describe('telemetry', () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it('counts cache results and savings, 429s by code, fallbacks and store outages', async () => {
+    const model = 'gpt-4o';
+    const before = await scrape();
+    const limitedBefore = (code: string): number =>
+      sample(before, 'switchyard_requests_limited_total', { model, code }) ?? 0;
+    publish(event({ request_id: 'hit-1', cache: 'hit', saved_usd: 0.25 }));
+    publish(event({ request_id: 'hit-2', cache: 'hit', saved_usd: 0.5 }));
+    publish(event({ request_id: 'miss-1', cache: 'miss' }));
+    publish(event({ request_id: 'lim-1', status: 429, error_code: 'rate_limited' }));
+    publish(event({ request_id: 'lim-2', status: 429, error_code: 'rate_limited' }));
+    publish(event({ request_id: 'lim-3', status: 429, error_code: 'quota_exceeded' }));
+    const failed: AttemptFailed = {
+      request_id: 'fb-1',
+      model,
+      provider: 'openai',
+      deployment: 'openai/gpt-4o',
+      status: 503,
+      error_code: 'unavailable',
+      attempt: 1,
+    };
+    nc.publish(Subjects.events.attemptFailed, JSON.stringify(failed));
+    const outage: StoreUnavailable = {
+      service: 'policy',
+      store: 'redis',
+      action: 'fail_open',
+      count: 3,
+      at: 1,
+    };
+    nc.publish(Subjects.events.storeUnavailable, JSON.stringify(outage));
+    nc.publish(Subjects.events.storeUnavailable, JSON.stringify({ ...outage, count: 2 }));
+
+    const text = await scrapeUntil(
+      (t) => sample(t, 'switchyard_store_unavailable_total', { service: 'policy' }) === 5,
+    );
+    expect(sample(text, 'switchyard_cache_requests_total', { model, result: 'hit' })).toBe(2);
+    expect(sample(text, 'switchyard_cache_requests_total', { model, result: 'miss' })).toBe(1);
+    expect(sample(text, 'switchyard_cache_saved_usd_total', { model })).toBeCloseTo(0.75, 12);
+    const limited = (code: string): number =>
+      (sample(text, 'switchyard_requests_limited_total', { model, code }) ?? 0) - limitedBefore(code);
+    expect(limited('rate_limited')).toBe(2);
+    expect(limited('quota_exceeded')).toBe(1);
+    expect(
+      sample(text, 'switchyard_fallbacks_total', { model, provider: 'openai', code: 'unavailable' }),
+    ).toBe(1);
+    expect(sample(text, 'switchyard_store_unavailable_total', { store: 'redis', action: 'fail_open' })).toBe(
+      5,
+    );
+  });
+
+  it('exports the load each stage reports in its presence heartbeat', async () => {
+    const beat = (instance: string, load: number) =>
+      nc.publish(
+        Subjects.presence,
+        JSON.stringify({ instance, stages: ['provider.openai'], load: { 'provider.openai': load } }),
+      );
+    beat('w1', 3);
+    beat('w2', 4);
+    const text = await scrapeUntil(
+      (t) => sample(t, 'switchyard_stage_pending_messages', { stage: 'provider.openai' }) === 7,
+    );
+    expect(text).toContain('# TYPE switchyard_stage_pending_messages gauge');
+    nc.publish(
+      Subjects.presence,
+      JSON.stringify({ instance: 'w1', stages: ['provider.openai'], leaving: true }),
+    );
+    await scrapeUntil(
+      (t) => sample(t, 'switchyard_stage_pending_messages', { stage: 'provider.openai' }) === 4,
+    );
+  });
+
+  it('rolls usage up per day and group, each request once however often its event comes', async () => {
+    const day = Date.UTC(2026, 0, 15, 10);
+    const base = { key_id: 'roll', team: 'rollers', received_at: day };
+    const usage = { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110, cached_tokens: 40 };
+    publish(event({ ...base, request_id: 'u-1', usage, cost_usd: 0.001 }));
+    publish(event({ ...base, request_id: 'u-1', usage, cost_usd: 0.001 })); // a replay
+    publish(event({ ...base, request_id: 'u-2', cache: 'hit', saved_usd: 0.002, usage, cost_usd: 0 }));
+    publish(event({ ...base, request_id: 'u-3', status: 500, error_code: 'internal' }));
+    publish(event({ ...base, request_id: 'u-4', received_at: day + 86_400_000, usage, cost_usd: 0.001 }));
+
+    const query = async (q: Record<string, unknown>): Promise<UsagePage> => {
+      const answer = await nc.request(Subjects.admin.usageQuery, JSON.stringify(q), { timeout: 5_000 });
+      expect(answer.headers?.get(Headers.status)).toBe('200');
+      return answer.json<UsagePage>();
+    };
+    const range = { since: day, until: day + 86_400_000, key_id: 'roll' };
+    let page: UsagePage | undefined;
+    for (let i = 0; i < 100; i++) {
+      page = await query({ ...range, group_by: 'team' });
+      if (page.data.reduce((n, r) => n + r.requests, 0) >= 4) break;
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    expect(page!.data).toEqual([
+      {
+        day: '2026-01-15',
+        team: 'rollers',
+        requests: 3,
+        errors: 1,
+        prompt_tokens: 200,
+        completion_tokens: 20,
+        cached_tokens: 80,
+        cost_usd: 0.001,
+        cache_hits: 1,
+        saved_usd: 0.002,
+      },
+      expect.objectContaining({ day: '2026-01-16', team: 'rollers', requests: 1, prompt_tokens: 100 }),
+    ]);
+    const byModel = await query({ ...range, group_by: 'model', since: day + 86_400_000 });
+    expect(byModel.data).toEqual([
+      expect.objectContaining({ day: '2026-01-16', model: 'gpt-4o', requests: 1 }),
+    ]);
   });
 
   it('answers 404 for other paths', async () => {

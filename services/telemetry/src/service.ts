@@ -1,20 +1,33 @@
-import { serveAdmin } from '@switchyard/bus';
+import { serveAdmin, type Heartbeat } from '@switchyard/bus';
 import { QueueGroups, Subjects } from '@switchyard/contracts';
 import type { RunningService, ServiceDeps } from '@switchyard/runtime';
+import { connectRedis } from '@switchyard/store';
+import { createStageLoad } from './domain/stage-load.js';
+import { createAccountRequest } from './handlers/account-request.js';
+import { createAttemptFailed, createStoreUnavailable } from './handlers/pipeline-events.js';
 import { createRequestCompleted, type EventHandler } from './handlers/request-completed.js';
 import { requestsQueryEndpoint } from './handlers/requests-query.js';
+import { usageQueryEndpoint } from './handlers/usage-query.js';
 import { startMetricsServer } from './http/metrics-server.js';
+import { startEventsConsumer, type EventsConsumer } from './jetstream/events-consumer.js';
 import { startRequestLog, type RequestLog } from './request-log/request-log.js';
 import { createRequestMetrics } from './request-metrics.js';
+import { createRedisUsageStore } from './usage/redis-usage-store.js';
+import { createMemoryUsageStore } from './usage/usage-store.js';
 
 export interface TelemetryService extends RunningService {
   /** Where `/metrics` is served. */
   url: string;
 }
 
-/** Logs, metrics and the request log from events, off the request path. */
+/**
+ * Logs, metrics, usage roll-ups and the request log from events, off the request path. Metrics
+ * and log lines follow the events live (core NATS); roll-ups and request records come from the
+ * events stream through a durable consumer, so none is lost or counted twice across restarts.
+ */
 export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<TelemetryService> {
-  const metrics = createRequestMetrics(config.models);
+  const stageLoad = createStageLoad();
+  const metrics = createRequestMetrics(config.models, stageLoad);
 
   // Listen first: a taken port fails the start before anything else is opened.
   const { host, port } = config.telemetry;
@@ -35,12 +48,29 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
     }
   }
 
-  // Events nobody handles yet (usage, health, …) are ignored: new kinds are additive.
-  const byEvent = new Map<string, EventHandler>([
-    [Subjects.events.requestCompleted, createRequestCompleted({ log, metrics, requestLog })],
-  ]);
+  const usage =
+    config.redis.url === undefined
+      ? createMemoryUsageStore()
+      : createRedisUsageStore(connectRedis({ url: config.redis.url, log, name: 'switchyard-telemetry' }));
+  let accounting: EventsConsumer | undefined;
+  try {
+    accounting = await startEventsConsumer({
+      nc,
+      log,
+      handle: createAccountRequest({ usage, modelLabel: metrics.modelLabel, requestLog }),
+    });
+  } catch (err) {
+    log.error({ err }, 'usage roll-ups unavailable (is JetStream enabled on the NATS server?)');
+  }
 
-  const sub = nc.subscribe(Subjects.events.all, {
+  // Events nobody handles here (attempt.started, …) are ignored: new kinds are additive.
+  const live = { log, metrics };
+  const byEvent = new Map<string, EventHandler>([
+    [Subjects.events.requestCompleted, createRequestCompleted(live)],
+    [Subjects.events.attemptFailed, createAttemptFailed(live)],
+    [Subjects.events.storeUnavailable, createStoreUnavailable(live)],
+  ]);
+  const eventsSub = nc.subscribe(Subjects.events.all, {
     // Replicas share the events, each counting its share; Prometheus sums them.
     queue: QueueGroups.telemetry,
     callback: (err, msg) => {
@@ -55,16 +85,33 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
       }
     },
   });
-  const querySub = serveAdmin(nc, log, requestsQueryEndpoint(requestLog));
+  // Every replica hears every heartbeat: each exports the whole pipeline's stage load.
+  const presenceSub = nc.subscribe(Subjects.presence, {
+    callback: (err, msg) => {
+      if (err) return;
+      try {
+        stageLoad.heard(msg.json<Heartbeat>(), Date.now());
+      } catch {
+        // A malformed heartbeat from a foreign publisher is ignored.
+      }
+    },
+  });
+  const adminSubs = [
+    serveAdmin(nc, log, requestsQueryEndpoint(requestLog)),
+    serveAdmin(nc, log, usageQueryEndpoint(accounting === undefined ? undefined : usage)),
+  ];
   await nc.flush();
   log.info({ url: `${server.url}/metrics` }, 'serving Prometheus metrics');
 
   return {
     url: server.url,
     async stop() {
-      await querySub.drain().catch(() => undefined);
-      await sub.drain().catch(() => undefined);
+      for (const sub of adminSubs) await sub.drain().catch(() => undefined);
+      await eventsSub.drain().catch(() => undefined);
+      presenceSub.unsubscribe();
+      await accounting?.stop();
       await requestLog?.stop();
+      await usage.close();
       await server.close();
       metrics.registry.clear();
     },

@@ -35,6 +35,11 @@ export async function startWorker(deps: ServiceDeps, options: WorkerOptions = {}
     },
   });
 
+  const signingSecret = config.policy.signing_secret;
+  if (signingSecret === undefined)
+    log.warn(
+      'policy.signing_secret is not set: requests are not checked for a policy signature (set SWITCHYARD_SIGNING_SECRET)',
+    );
   const stages: Stage[] = await Promise.all(
     providerIds.map((id) =>
       startStage({
@@ -44,6 +49,7 @@ export async function startWorker(deps: ServiceDeps, options: WorkerOptions = {}
         name: StageNames.provider(id),
         subjects: [Subjects.provider(id)],
         queue: QueueGroups.worker(id),
+        signingSecret,
         handle: createCallProvider({
           providerId: id,
           adapter: adapters.get(id)!,

@@ -30,11 +30,21 @@ function itemsOf(input: unknown): Item[] | undefined {
   return undefined;
 }
 
-/** A unit vector that depends only on the text: the same input always embeds the same. */
+/**
+ * A unit vector that depends only on the text's words: the same input always embeds the same, and
+ * so do texts that differ only in case, punctuation and spacing (a paraphrase a semantic cache
+ * test can rely on); any other difference gives an unrelated vector.
+ */
 export function fakeEmbedding(text: string, dimensions = FAKE_EMBEDDING_DIMENSIONS): number[] {
+  const words = text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s]/gu, '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .join(' ');
   const raw: number[] = [];
   for (let block = 0; raw.length < dimensions; block++) {
-    const digest = createHash('sha256').update(`fake-openai:${block}:${text}`).digest();
+    const digest = createHash('sha256').update(`fake-openai:${block}:${words}`).digest();
     for (let i = 0; i + 4 <= digest.length && raw.length < dimensions; i += 4) {
       raw.push(digest.readInt32LE(i) / 2 ** 31);
     }

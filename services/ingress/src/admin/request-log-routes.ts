@@ -2,7 +2,7 @@ import { GatewayError, Subjects } from '@switchyard/contracts';
 import type { AdminRoute } from './admin-route.js';
 
 /** A time filter as epoch milliseconds: given as milliseconds or as an ISO 8601 date. */
-function toEpochMs(value: string | undefined, param: string): number | undefined {
+export function toEpochMs(value: string | undefined, param: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (!Number.isFinite(ms))
@@ -16,7 +16,7 @@ function toEpochMs(value: string | undefined, param: string): number | undefined
   return ms;
 }
 
-const orUndefined = (value: string | undefined): string | undefined => value || undefined;
+export const orUndefined = (value: string | undefined): string | undefined => value || undefined;
 
 /**
  * `GET /admin/requests?key_id=&team=&model=&status=&since=&until=&limit=`: the request log,

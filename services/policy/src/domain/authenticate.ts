@@ -1,5 +1,5 @@
 import { GatewayError } from '@switchyard/contracts';
-import { hashKey, type Identity } from './key-table.js';
+import { hashKey, type Identity, type KeyTable } from './key-table.js';
 
 const BEARER = /^bearer\s+(\S+)\s*$/i;
 
@@ -16,16 +16,25 @@ const incorrectKey = (): GatewayError =>
     'Incorrect API key provided. Use a key configured for this Switchyard gateway, or ask its operator for one.',
   );
 
+const expiredKey = (): GatewayError => new GatewayError('unauthenticated', 'The API key has expired.');
+
 export type Authenticate = (authorization: string | undefined) => Identity;
 
-/** Resolves an `Authorization: Bearer <key>` value to its identity, or throws `unauthenticated`. */
-export function createAuthenticate(table: ReadonlyMap<string, Identity>): Authenticate {
+/**
+ * Resolves an `Authorization: Bearer <key>` value to its identity, or throws `unauthenticated`
+ * (missing, unknown or expired key).
+ */
+export function createAuthenticate(
+  table: Pick<KeyTable, 'find'>,
+  now: () => number = Date.now,
+): Authenticate {
   return (authorization) => {
     if (authorization === undefined || authorization.trim() === '') throw missingKey();
     const key = BEARER.exec(authorization)?.[1];
     if (key === undefined) throw missingKey();
-    const found = table.get(hashKey(key));
+    const found = table.find(hashKey(key));
     if (found === undefined) throw incorrectKey();
-    return found;
+    if (found.expiresAt !== undefined && now() >= found.expiresAt) throw expiredKey();
+    return found.identity;
   };
 }

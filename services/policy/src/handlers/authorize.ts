@@ -1,4 +1,4 @@
-import { getHeader, type StageOutcome, type StageRequest } from '@switchyard/bus';
+import { getHeader, signRequest, type StageOutcome, type StageRequest } from '@switchyard/bus';
 import { GatewayError, Headers, Ops, StageNames, Subjects, type Op } from '@switchyard/contracts';
 import type { Admission } from '../admission/admission.js';
 import type { KeyDirectory } from '../keys/key-directory.js';
@@ -6,6 +6,8 @@ import type { KeyDirectory } from '../keys/key-directory.js';
 export interface AuthorizeDeps {
   keys: Pick<KeyDirectory, 'authenticate'>;
   admission: Pick<Admission, 'admit'>;
+  /** `policy.signing_secret`: when set, admitted requests are signed for the router and workers to check. */
+  signingSecret?: string | undefined;
 }
 
 /** Where each op goes once admitted: listing models needs no cache. */
@@ -24,9 +26,9 @@ export type Authorize = (req: StageRequest, op: Op) => Promise<StageOutcome>;
 /**
  * Authenticates the key from memory, checks the model is one the key may use, stamps who the
  * request acts as, removes the secret so it reaches no later stage and no log, then asks
- * admission (limits, budgets) whether it may go on now.
+ * admission (limits, budgets) whether it may go on now, and signs what it admitted.
  */
-export function createAuthorize({ keys, admission }: AuthorizeDeps): Authorize {
+export function createAuthorize({ keys, admission, signingSecret }: AuthorizeDeps): Authorize {
   return async (req, op) => {
     const h = req.headers;
     const authorization = h.get(Headers.authorization, 'insensitive') || undefined;
@@ -54,6 +56,8 @@ export function createAuthorize({ keys, admission }: AuthorizeDeps): Authorize {
       }
     }
     await admission.admit(who, req, op);
+    // Valid until the deadline every entry stamps: a captured request cannot be replayed later.
+    if (signingSecret !== undefined) signRequest(h, signingSecret, Number(h.get(Headers.deadline)));
     return NEXT_STAGE[op];
   };
 }

@@ -28,6 +28,7 @@ const table = createRouteTable(config.models);
 const NOW = 1_000_000;
 const request = (extra: Partial<RouteRequest> = {}): RouteRequest => ({
   model: 'gpt-4o',
+  fallbacks: undefined,
   root: undefined,
   failedAlias: undefined,
   failedDeployment: undefined,
@@ -73,6 +74,13 @@ describe('planRoute', () => {
       candidate: { deployment: 'openai/gpt-4o' },
       waitMs: 0,
     });
+  });
+
+  it("walks the caller's fallbacks instead of the configured ones", () => {
+    const excluded = new Set(['openai/gpt-4o', 'azure/gpt-4o']);
+    const failed = { lastError: upstreamError, attempt: 3, failedDeployment: 'azure/gpt-4o', excluded };
+    expect(sentTo(planRoute(request({ ...failed, fallbacks: ['solo'] }), env()))).toBe('openai/solo');
+    expect(sentTo(planRoute(request(failed), env()))).toBe('groq/llama');
   });
 
   it('skips excluded deployments, then falls back to the next alias', () => {

@@ -5,8 +5,10 @@ import type { Candidate } from './strategies/index.js';
 
 /** What the router knows of one request from its headers. */
 export interface RouteRequest {
-  /** The alias the caller asked for (`sy-model`). */
+  /** The model routed: the caller's (`sy-model`), or the alias a rule or the caller's override chose. */
   model: string;
+  /** The caller's fallbacks for `model`, replacing the configured ones; undefined for those. */
+  fallbacks: readonly string[] | undefined;
   /** The alias whose fallback chain is walked, when not the caller's (`sy-route-root`). */
   root: string | undefined;
   /** On a retry: the alias and deployment of the attempt that failed. */
@@ -60,14 +62,17 @@ const BACKOFF_MAX_MS = 5_000;
  */
 export function planRoute(req: RouteRequest, env: RouteEnv): RoutePlan {
   let root = req.root ?? req.model;
+  // The caller's fallbacks are for the model it asked for, not for a context-window fallback.
+  let fallbacks = req.root === undefined ? req.fallbacks : undefined;
   let newRoot: string | undefined;
   if (req.lastError?.openaiCode === CONTEXT_LENGTH) {
     const target = env.table.find(req.failedAlias ?? root)?.contextWindowFallback;
     if (target === undefined) return { kind: 'answer', error: req.lastError };
     root = newRoot = target;
+    fallbacks = undefined;
   }
 
-  const chain = env.table.chain(root);
+  const chain = env.table.chain(root, fallbacks);
   let coolingUntil: number | undefined;
   let cooling = false;
   let deadProvider: string | undefined;

@@ -19,10 +19,11 @@ export interface RouteTable {
   /** Like `find`, but a name no alias serves is a 404 in OpenAI's words. */
   resolve(model: string): AliasMatch;
   /**
-   * The aliases a request for `model` may use, in order: its own, then its fallbacks, each
-   * followed depth-first by its own fallbacks, every alias once.
+   * The aliases a request for `model` may use, in order: its own, then its fallbacks (`fallbacks`
+   * when given, the caller's, instead of the configured ones), each followed depth-first by its
+   * own fallbacks, every alias once.
    */
-  chain(model: string): AliasMatch[];
+  chain(model: string, fallbacks?: readonly string[]): AliasMatch[];
 }
 
 interface Wildcard {
@@ -68,7 +69,7 @@ export function createRouteTable(models: Readonly<Record<string, ModelConfig>>):
   return {
     find,
     resolve,
-    chain(model) {
+    chain(model, fallbacks) {
       const seen = new Set<string>();
       const out: AliasMatch[] = [];
       const walk = (match: AliasMatch | undefined): void => {
@@ -77,7 +78,8 @@ export function createRouteTable(models: Readonly<Record<string, ModelConfig>>):
         out.push(match);
         for (const name of match.fallbacks) walk(find(name));
       };
-      walk(resolve(model));
+      const root = resolve(model);
+      walk(fallbacks === undefined ? root : { ...root, fallbacks });
       return out;
     },
   };

@@ -2,21 +2,30 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { getHeader, type MsgHdrs, type StageHandler, type StageOutcome } from '@switchyard/bus';
 import type { RouterConfig } from '@switchyard/config';
 import {
+  CallerHeaders,
   GatewayError,
   Headers,
   StageNames,
   Subjects,
+  answerHeader,
   fromOpenAIErrorBody,
   type AttemptStarted,
 } from '@switchyard/contracts';
+import { chooseModel, type ModelChoice, type ModelChoiceInput } from '../domain/choose-model.js';
 import { ATTEMPT_TTL_MS, type DeploymentStats } from '../domain/deployment-stats.js';
 import type { Health } from '../domain/health.js';
 import { planRoute, type RouteRequest } from '../domain/plan-route.js';
-import type { RouteTable } from '../domain/resolve-route.js';
+import { estimateTokens } from '../domain/route-rules.js';
+import type { Routes } from '../domain/route-set.js';
 import { STRATEGIES, type Candidate } from '../domain/strategies/index.js';
 
+/** Response headers telling the caller where its request went. */
+const ROUTE_HEADER = answerHeader('x-switchyard-route');
+const DEPLOYMENT_HEADER = answerHeader('x-switchyard-deployment');
+
 export interface RouteModelDeps {
-  table: RouteTable;
+  /** The routes in effect, read once per message: a change at run time applies from the next one. */
+  routes(): Routes;
   router: RouterConfig;
   health: Health;
   stats: DeploymentStats;
@@ -39,7 +48,7 @@ export interface RouteModelDeps {
  * for it runs.
  */
 export function createRouteModel(deps: RouteModelDeps): StageHandler {
-  const { table, health, stats } = deps;
+  const { health, stats } = deps;
   const random = deps.random ?? Math.random;
   const now = deps.now ?? Date.now;
   /** Picks so far per alias: round-robin's turn. */
@@ -51,10 +60,11 @@ export function createRouteModel(deps: RouteModelDeps): StageHandler {
     if (model === undefined) {
       throw new GatewayError('invalid_request', 'You must provide a model parameter.', { param: 'model' });
     }
-    const request = readRequest(h, model);
+    const routes = deps.routes();
+    const request = readRequest(h, chooseModel(readChoice(h, model, req.data.byteLength), routes));
     const at = now();
     const plan = planRoute(request, {
-      table,
+      table: routes.table,
       now: at,
       random,
       providerAlive: deps.providerAlive,
@@ -76,10 +86,29 @@ export function createRouteModel(deps: RouteModelDeps): StageHandler {
 
     if (plan.kind === 'answer') {
       // The failed attempts were accounted by their own events: the answer names no deployment.
-      for (const name of [Headers.provider, Headers.deployment, Headers.upstreamModel]) h.delete(name);
+      for (const name of [
+        Headers.provider,
+        Headers.deployment,
+        Headers.upstreamModel,
+        ROUTE_HEADER,
+        DEPLOYMENT_HEADER,
+      ])
+        h.delete(name);
       throw plan.error;
     }
     const { candidate } = plan;
+    const alias = routes.models[plan.alias];
+    if (alias?.timeout_ms !== undefined) {
+      const receivedAt = Number(getHeader(h, Headers.receivedAt)) || at;
+      const deadline = receivedAt + alias.timeout_ms;
+      if (request.deadline === undefined || deadline < request.deadline) {
+        request.deadline = deadline;
+        h.set(Headers.deadline, String(deadline));
+      }
+    }
+    h.set(Headers.streamIdleMs, String(alias?.stream_idle_timeout_ms ?? deps.router.stream_idle_timeout_ms));
+    h.set(ROUTE_HEADER, plan.alias);
+    h.set(DEPLOYMENT_HEADER, candidate.deployment);
     h.set(Headers.provider, candidate.provider);
     h.set(Headers.deployment, candidate.deployment);
     h.set(Headers.upstreamModel, candidate.upstreamModel);
@@ -120,11 +149,30 @@ export function createRouteModel(deps: RouteModelDeps): StageHandler {
   };
 }
 
-function readRequest(h: MsgHdrs, model: string): RouteRequest {
+/** What rules and the caller's overrides look at, from headers and the body's size alone. */
+function readChoice(h: MsgHdrs, model: string, bodyBytes: number): ModelChoiceInput {
+  const counted = Number(getHeader(h, Headers.promptTokens));
+  return {
+    model,
+    tags: new Set(
+      getHeader(h, CallerHeaders.tags)
+        ?.split(',')
+        .map((t) => t.trim()) ?? [],
+    ),
+    team: getHeader(h, Headers.team),
+    promptTokens: counted > 0 ? counted : estimateTokens(bodyBytes),
+    route: getHeader(h, CallerHeaders.route),
+    fallbacks: getHeader(h, CallerHeaders.fallbacks),
+    allowedModels: getHeader(h, Headers.allowedModels),
+  };
+}
+
+function readRequest(h: MsgHdrs, { model, fallbacks }: ModelChoice): RouteRequest {
   const lastErrorCode = getHeader(h, Headers.lastErrorCode);
   const deadline = Number(getHeader(h, Headers.deadline));
   const request: RouteRequest = {
     model,
+    fallbacks,
     root: getHeader(h, Headers.routeRoot),
     failedAlias: undefined,
     failedDeployment: undefined,

@@ -7,7 +7,6 @@ import {
   jetstreamManager,
   type JetStreamClient,
   type JetStreamManager,
-  type StreamConfig,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@switchyard/bus';
 import type { SwitchyardConfig } from '@switchyard/config';
@@ -19,6 +18,7 @@ import {
   type RequestLogQuery,
 } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/log';
+import { ensureStream, nanos } from '../jetstream/ensure-stream.js';
 import { matchesQuery } from './to-record.js';
 
 export interface RequestLog {
@@ -36,8 +36,6 @@ const MAX_PENDING_WRITES = 10_000;
 const DUPLICATE_WINDOW_MS = 2 * 60_000;
 /** Records fetched per pull while a query scans the stream. */
 const SCAN_BATCH = 1_000;
-
-const nanos = (ms: number): number => Math.round(ms * 1_000_000);
 
 export interface RequestLogDeps {
   nc: NatsConnection;
@@ -92,20 +90,6 @@ export async function startRequestLog({ nc, log, config, onDropped }: RequestLog
       await Promise.allSettled([...writes]);
     },
   };
-}
-
-async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }) {
-  try {
-    await jsm.streams.add(config);
-  } catch (err) {
-    // Exists already (another replica, an earlier run): bring its limits to the config's.
-    const { name, retention: _r, storage: _s, ...update } = config;
-    try {
-      await jsm.streams.update(name, update);
-    } catch {
-      throw err;
-    }
-  }
 }
 
 async function scan(js: JetStreamClient, jsm: JetStreamManager, q: RequestLogQuery): Promise<RequestLogPage> {

@@ -1,5 +1,5 @@
 /** Why an upstream call was aborted: each ends the reply differently. */
-export type AbortCause = 'cancelled' | 'deadline' | 'shutdown';
+export type AbortCause = 'cancelled' | 'deadline' | 'shutdown' | 'stream-idle';
 
 /** The abort reason the worker gives its own signals, so a failure can be traced to its cause. */
 export class CallAborted extends Error {

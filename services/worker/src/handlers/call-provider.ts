@@ -61,6 +61,9 @@ export function createCallProvider(deps: CallProviderDeps): StageHandler {
       () => controller.abort(new CallAborted('deadline')),
       Math.min(Math.max(0, deadline - Date.now()), MAX_TIMER_MS),
     );
+    const idle = idleTimer(call.stream ? Number(getHeader(headers, Headers.streamIdleMs)) : 0, () =>
+      controller.abort(new CallAborted('stream-idle')),
+    );
     const untrack = inFlight.track(
       getHeader(headers, Headers.requestId) ?? `untracked-${++untracked}`,
       controller,
@@ -73,7 +76,9 @@ export function createCallProvider(deps: CallProviderDeps): StageHandler {
       span = startUpstreamSpan(headers, call.upstreamModel);
       await serve(
         call,
-        guard(reply, controller.signal, (result) => recordUsage(span, withCost(result, call, deps))),
+        guard(reply, controller.signal, idle.touch, (result) =>
+          recordUsage(span, withCost(result, call, deps)),
+        ),
       );
     } catch (err) {
       failure = err;
@@ -81,6 +86,7 @@ export function createCallProvider(deps: CallProviderDeps): StageHandler {
       endUpstreamSpan(span, failure);
       release?.();
       clearTimeout(timer);
+      idle.clear();
       untrack();
     }
 
@@ -97,6 +103,13 @@ export function createCallProvider(deps: CallProviderDeps): StageHandler {
             provider: providerId,
             retryable: false,
           },
+        );
+      case 'stream-idle':
+        // Chunks went out already: the stream ends with this error, and the upstream call was aborted.
+        throw new GatewayError(
+          'timeout',
+          `Provider ${providerId} sent nothing for ${idle.ms} ms in the middle of the stream.`,
+          { provider: providerId, retryable: false },
         );
       case 'shutdown':
         throw new GatewayError(
@@ -147,11 +160,14 @@ function serveOp(adapter: ProviderAdapter, op: string, providerId: string): Serv
 function guard(
   reply: Replier,
   signal: AbortSignal,
+  onChunk: () => void,
   complete: (result: ReplyResult | undefined) => ReplyResult | undefined,
 ): ReplySink {
   return {
     chunk(data) {
-      if (!signal.aborted) reply.chunk(data);
+      if (signal.aborted) return;
+      onChunk();
+      reply.chunk(data);
     },
     done(result) {
       if (!signal.aborted) reply.done(complete(result));
@@ -159,6 +175,24 @@ function guard(
     response(data, result) {
       if (!signal.aborted) reply.response(data, complete(result));
     },
+  };
+}
+
+/**
+ * The stream idle timeout (`sy-stream-idle-ms`): armed by the first chunk and re-armed by each
+ * one, so the wait for the first token stays bounded by the deadline alone (a reasoning model may
+ * think long before it); a stream silent that long between chunks is ended. `ms` 0 is none.
+ */
+function idleTimer(ms: number, onIdle: () => void): { ms: number; touch(): void; clear(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  if (!(ms > 0)) return { ms, touch: () => undefined, clear: () => undefined };
+  return {
+    ms,
+    touch() {
+      if (timer === undefined) timer = setTimeout(onIdle, Math.min(ms, MAX_TIMER_MS));
+      else timer.refresh();
+    },
+    clear: () => clearTimeout(timer),
   };
 }
 

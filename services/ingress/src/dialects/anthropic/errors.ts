@@ -22,6 +22,7 @@ export const ANTHROPIC_ERROR_TYPES: Readonly<Record<ErrorCode, AnthropicErrorTyp
   forbidden: 'permission_error',
   model_not_found: 'not_found_error',
   not_found: 'not_found_error',
+  conflict: 'invalid_request_error',
   payload_too_large: 'request_too_large',
   rate_limited: 'rate_limit_error',
   quota_exceeded: 'rate_limit_error',

@@ -1,4 +1,4 @@
-import type { NatsConnection } from '@switchyard/bus';
+import type { NatsConnection } from '@nats-io/transport-node';
 
 export interface ConnectionState {
   /** Open and not between a disconnect and a reconnect: a request published now reaches the server. */

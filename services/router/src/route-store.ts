@@ -1,0 +1,109 @@
+import { ModelConfig, RouteRule } from '@switchyard/config';
+import { ROUTES_BUCKET } from '@switchyard/contracts';
+import type { ServiceDeps } from '@switchyard/runtime';
+import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
+import { z } from 'zod';
+import type { RouteChange, RouteSet } from './domain/route-set.js';
+
+/** Routes changed at run time, kept in JetStream KV and watched by every router replica. */
+export interface RouteStore {
+  /** Stores a change; resolves once this replica's routes have taken it in. */
+  save(change: RouteChange): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const StoredModel = z.object({ alias: z.string().min(1), model: ModelConfig });
+const StoredRules = z.object({ rules: z.array(RouteRule) });
+
+const RULES_KEY = 'rules';
+const MODEL_PREFIX = 'model.';
+/** KV keys allow few characters (no `*`, as in `openai/*`): the alias is kept in the value. */
+const modelKey = (alias: string): string => `${MODEL_PREFIX}${Buffer.from(alias).toString('base64url')}`;
+const keyOf = (change: RouteChange): string => (change.kind === 'rules' ? RULES_KEY : modelKey(change.alias));
+
+/**
+ * Loads the changes stored so far into `routes` before the router takes requests, then follows
+ * the bucket: every replica applies the same entries in the same order, so all route alike.
+ * A stored change that no longer checks out (two changes raced) is logged and left out.
+ */
+export async function startRouteStore(
+  deps: Pick<ServiceDeps, 'nc' | 'log'> & { routes: RouteSet },
+): Promise<RouteStore> {
+  const { log, routes } = deps;
+  const kv = await new Kvm(deps.nc).create(ROUTES_BUCKET, { history: 1 });
+  let applied = 0;
+  const waiting = new Set<{ revision: number; resolve(): void }>();
+
+  const apply = (entry: KvEntry): void => {
+    const change = toChange(entry);
+    if (change === undefined) log.warn({ key: entry.key }, 'ignored a malformed stored route');
+    else {
+      const issues = routes.apply(change);
+      if (issues.length > 0) log.warn({ key: entry.key, issues }, 'a stored route change does not check out');
+    }
+    applied = Math.max(applied, entry.revision);
+    for (const w of waiting) {
+      if (w.revision > applied) continue;
+      waiting.delete(w);
+      w.resolve();
+    }
+  };
+
+  for (const entry of await loadAll(kv)) apply(entry);
+  // Replays the values loaded above (applying one again changes nothing), then every change.
+  const watcher = await kv.watch();
+  const following = (async () => {
+    for await (const entry of watcher) apply(entry);
+  })();
+
+  const appliedBy = (revision: number): Promise<void> =>
+    revision <= applied ? Promise.resolve() : new Promise((resolve) => waiting.add({ revision, resolve }));
+
+  return {
+    async save(change) {
+      const key = keyOf(change);
+      if (change.kind === 'model' && change.model !== undefined)
+        return appliedBy(await kv.put(key, JSON.stringify({ alias: change.alias, model: change.model })));
+      if (change.kind === 'rules' && change.rules !== undefined)
+        return appliedBy(await kv.put(key, JSON.stringify({ rules: change.rules })));
+      await kv.delete(key);
+      return appliedBy((await kv.get(key))?.revision ?? 0);
+    },
+    async stop() {
+      watcher.stop();
+      await following;
+      for (const w of waiting) w.resolve();
+    },
+  };
+}
+
+async function loadAll(kv: KV): Promise<KvEntry[]> {
+  const keys: string[] = [];
+  for await (const key of await kv.keys()) keys.push(key);
+  const entries = await Promise.all(keys.map((key) => kv.get(key)));
+  return entries.filter((e): e is KvEntry => e !== null).sort((a, b) => a.revision - b.revision);
+}
+
+function toChange(entry: KvEntry): RouteChange | undefined {
+  const deleted = entry.operation !== 'PUT';
+  if (entry.key === RULES_KEY) {
+    if (deleted) return { kind: 'rules', rules: undefined };
+    const parsed = StoredRules.safeParse(safeJson(entry));
+    return parsed.success ? { kind: 'rules', rules: parsed.data.rules } : undefined;
+  }
+  if (!entry.key.startsWith(MODEL_PREFIX)) return undefined;
+  const alias = Buffer.from(entry.key.slice(MODEL_PREFIX.length), 'base64url').toString();
+  if (deleted) return { kind: 'model', alias, model: undefined };
+  const parsed = StoredModel.safeParse(safeJson(entry));
+  return parsed.success && parsed.data.alias === alias
+    ? { kind: 'model', alias, model: parsed.data.model }
+    : undefined;
+}
+
+function safeJson(entry: KvEntry): unknown {
+  try {
+    return entry.json();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,121 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+  jetstream,
+  jetstreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import type { NatsConnection } from '@switchyard/bus';
+import { EVENTS_STREAM, Subjects } from '@switchyard/contracts';
+import type { Logger } from '@switchyard/log';
+import { ensureStream, nanos } from './ensure-stream.js';
+
+/** Events are kept this long: telemetry down for longer loses the oldest of them. */
+export const EVENTS_MAX_AGE_MS = 24 * 3_600_000;
+const EVENTS_MAX_BYTES = 1024 * 1024 * 1024;
+/** A publish repeated within this window (same `Nats-Msg-Id`, the request id) is stored once. */
+const DUPLICATE_WINDOW_MS = 2 * 60_000;
+/** Replicas share this durable consumer: each event goes to one of them. */
+const DURABLE = 'telemetry';
+/** An event taken and not acknowledged in this time goes to a replica again. */
+const ACK_WAIT_MS = 10_000;
+/** Events handled at once by one replica. */
+const CONCURRENCY = 64;
+/** How long a failed event waits before it is delivered again (the store is down, say). */
+const RETRY_DELAY_MS = 1_000;
+
+/** Handles one event; throwing sends it back to the stream, to be delivered again later. */
+export type DurableEventHandler = (data: Uint8Array, seq: number) => Promise<void>;
+
+export interface EventsConsumer {
+  /** Stops taking events, hands back those taken and not started, waits for those in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The `SWITCHYARD_EVENTS` stream captures `request.completed` events as their publishers send them,
+ * so the NATS server keeps them whatever telemetry is doing; a durable consumer with explicit acks
+ * feeds them to `handle`, and an event is acknowledged only once handled. Events published while
+ * telemetry was down, or taken by a replica that died before acknowledging them, are delivered
+ * again: `handle` must be idempotent (the usage store and request log are, by request id).
+ */
+export async function startEventsConsumer({
+  nc,
+  log,
+  handle,
+}: {
+  nc: NatsConnection;
+  log: Logger;
+  handle: DurableEventHandler;
+}): Promise<EventsConsumer> {
+  const jsm = await jetstreamManager(nc);
+  await ensureStream(jsm, {
+    name: EVENTS_STREAM,
+    subjects: [Subjects.events.requestCompleted],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(EVENTS_MAX_AGE_MS),
+    max_bytes: EVENTS_MAX_BYTES,
+    duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+  });
+  const consumerConfig = {
+    durable_name: DURABLE,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(ACK_WAIT_MS),
+    max_ack_pending: 1_000,
+  };
+  try {
+    await jsm.consumers.add(EVENTS_STREAM, consumerConfig);
+  } catch {
+    await jsm.consumers.update(EVENTS_STREAM, DURABLE, { ack_wait: consumerConfig.ack_wait });
+  }
+
+  const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, DURABLE);
+  const messages = await consumer.consume({ max_messages: CONCURRENCY });
+  const inProgress = new Set<Promise<void>>();
+  let stopping = false;
+  let failing = false;
+
+  const run = async (m: JsMsg): Promise<void> => {
+    try {
+      await handle(m.data, m.seq);
+      m.ack();
+      if (failing) {
+        failing = false;
+        log.info('handling events again');
+      }
+    } catch (err) {
+      m.nak(RETRY_DELAY_MS);
+      // One line per outage, not one per event.
+      if (!failing) log.error({ err }, 'an event could not be handled; it will be delivered again');
+      failing = true;
+    }
+  };
+
+  const loop = (async () => {
+    for await (const m of messages) {
+      // Taken but not started: back to the stream at once, for the next replica (or run).
+      if (stopping) {
+        m.nak();
+        continue;
+      }
+      const p = run(m).finally(() => inProgress.delete(p));
+      inProgress.add(p);
+      if (inProgress.size >= CONCURRENCY) await Promise.race(inProgress);
+    }
+  })();
+
+  return {
+    async stop() {
+      stopping = true;
+      await messages.close();
+      await loop.catch(() => undefined);
+      await Promise.allSettled([...inProgress]);
+    },
+  };
+}

@@ -197,6 +197,10 @@ async function main(): Promise<void> {
     node: process.version,
     loadAverage: loadavg(),
   };
+  const scenarioList =
+    settings.scenarios.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => settings.scenarios.includes(s.id));
+  if (scenarioList.length === 0)
+    throw new Error(`BENCH_SCENARIOS matches no scenario: ${settings.scenarios}`);
   build(settings);
 
   const children = new Children();
@@ -205,7 +209,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stopAndExit(143));
   // A deadline for the whole run: whatever happens, the bench ends and takes its children with it.
   const perRun = settings.durationS + settings.warmupS / settings.runs + 5;
-  const budgetS = 300 + SCENARIOS.length * TARGETS.length * settings.runs * perRun + settings.soakS * 1.2;
+  const budgetS = 300 + scenarioList.length * TARGETS.length * settings.runs * perRun + settings.soakS * 1.2;
   setTimeout(() => {
     log(`the bench ran past its ${Math.round(budgetS)} s deadline: stopping`);
     stopAndExit(1);
@@ -214,8 +218,8 @@ async function main(): Promise<void> {
   try {
     const setup = await setUp(children, settings, profileDir);
     const records: RunRecord[] = [];
-    const total = SCENARIOS.length * TARGETS.length * settings.runs;
-    for (const scenario of SCENARIOS) {
+    const total = scenarioList.length * TARGETS.length * settings.runs;
+    for (const scenario of scenarioList) {
       if (settings.warmupS > 0)
         for (const target of TARGETS)
           await runLoadgen(children, loadOptions(scenario, setup.urls[target], settings.warmupS));
@@ -233,7 +237,7 @@ async function main(): Promise<void> {
     }
     const idleCpuMsPerS = await idleCpu(setup, settings.quick ? 2 : 5);
     const rssSeries = settings.soakS > 0 ? await soak(children, setup, settings) : undefined;
-    const scenarios = SCENARIOS.map((s) => summarizeScenario(s, records));
+    const scenarios = scenarioList.map((s) => summarizeScenario(s, records));
     const rss = rssSeries && summarizeRss(rssSeries, settings.soakS / 10);
     const notes = [
       'CPU time comes from /proc/<pid>/stat in 10 ms ticks; each process is charged only in the runs whose requests pass through it.',

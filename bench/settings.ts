@@ -18,6 +18,8 @@ export interface Settings {
   upstreamDelayMs: number;
   streamChunks: number;
   logLevel: string;
+  /** Scenario ids to run; empty runs them all. */
+  scenarios: string[];
 }
 
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -47,5 +49,6 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv): S
     upstreamDelayMs: number(env, 'BENCH_UPSTREAM_DELAY_MS', 0),
     streamChunks: Math.max(1, Math.round(number(env, 'BENCH_STREAM_CHUNKS', 10))),
     logLevel: env['BENCH_LOG_LEVEL'] ?? 'info',
+    scenarios: (env['BENCH_SCENARIOS'] ?? '').split(',').filter(Boolean),
   };
 }

@@ -25,6 +25,11 @@ describe('bench settings', () => {
     const s = readSettings([], { BENCH_RUNS: '5', BENCH_FROM_SOURCE: '1', BENCH_CPU_PROF: 'ingress,router' });
     expect(s).toMatchObject({ runs: 5, fromSource: true, cpuProf: ['ingress', 'router'] });
     expect(readSettings([], { BENCH_CPU_PROF: '1' }).cpuProf).toEqual(['ingress']);
+    expect(readSettings([], {}).scenarios).toEqual([]);
+    expect(readSettings([], { BENCH_SCENARIOS: 'throughput-64,sequential' }).scenarios).toEqual([
+      'throughput-64',
+      'sequential',
+    ]);
     expect(() => readSettings([], { BENCH_DURATION_S: 'ten' })).toThrow(/BENCH_DURATION_S/);
   });
 });

@@ -32,6 +32,8 @@ const kustomization = parseYaml(readFileSync(join(k8s, 'base', 'kustomization.ya
 const base = kustomization.resources.flatMap((r) => readManifests(join('base', r)));
 const examples = ['examples/secrets.yaml', 'examples/worker-openai.yaml'].flatMap(readManifests);
 const all = [...base, ...examples];
+/** Examples that replace a base resource of the same name when applied (`kubectl apply -f`). */
+const replacements = readManifests('examples/autoscale-on-pending.yaml');
 const deployments = all.filter((m) => m.kind === 'Deployment');
 const ours = deployments.filter((d) => d.spec.template.spec.containers[0].image === 'switchyard');
 
@@ -65,7 +67,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
 
   it('every manifest is valid against the Kubernetes API schema', async () => {
     expect(all.length).toBeGreaterThan(10);
-    for (const m of all) {
+    for (const m of [...all, ...replacements]) {
       const Model = await modelOf(m);
       const { file: _file, ...data } = m;
       expect(() => new Model(data).validate(), `${m.file} ${m.kind}/${m.metadata.name}`).not.toThrow();
@@ -74,6 +76,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
 
   it('each Switchyard Deployment has probes on named ports, resource requests, and runs as non-root', () => {
     expect(ours.map((d) => d.metadata.name).sort()).toEqual([
+      'switchyard-batch',
       'switchyard-cache',
       'switchyard-ingress',
       'switchyard-policy',
@@ -141,6 +144,47 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       .filter((args) => args[0] === 'worker')
       .map((args) => args[args.indexOf('--provider') + 1]);
     expect(workerProviders.sort()).toEqual(Object.keys(config.providers).sort());
+  });
+
+  it('each Switchyard Deployment logs in to NATS as the service user, with the password from the Secret', () => {
+    for (const d of ours) {
+      const env: { name: string; value?: string; valueFrom?: { secretKeyRef?: { key: string } } }[] =
+        d.spec.template.spec.containers[0].env;
+      const names = env.map((e) => e.name);
+      const password = env.find((e) => e.name === 'NATS_PASSWORD');
+      expect(password?.valueFrom?.secretKeyRef?.key, d.metadata.name).toBe('nats-service-password');
+      // $(VAR) expands only variables defined before it in the list.
+      expect(names.indexOf('NATS_PASSWORD'), d.metadata.name).toBeLessThan(names.indexOf('NATS_URL'));
+      // `nats` is the Service the NATS chart creates for release `nats`; `switchyard` the user of accounts.conf.
+      expect(env.find((e) => e.name === 'NATS_URL')?.value, d.metadata.name).toBe(
+        'nats://switchyard:$(NATS_PASSWORD)@nats:4222',
+      );
+    }
+    const literals = kustomization.configMapGenerator.flatMap((g) => g.literals ?? []);
+    expect(literals.filter((l) => l.startsWith('NATS_URL='))).toEqual([]);
+  });
+
+  it('the autoscaler on pending messages replaces a base one and asks for the metric prometheus-adapter serves', () => {
+    const adapter = parseYaml(
+      readFileSync(join(k8s, 'examples', 'prometheus-adapter-values.yaml'), 'utf8'),
+    ) as {
+      rules: { external: { seriesQuery: string; name: { as: string } }[] };
+    };
+    const rule = adapter.rules.external[0]!;
+    // The series telemetry exports (docs/observability.md), under the name the HPA asks for.
+    expect(rule.seriesQuery).toMatch(/^switchyard_stage_pending_messages\{/);
+    for (const hpa of replacements) {
+      const replaced = all.filter((m) => m.kind === hpa.kind && m.metadata.name === hpa.metadata.name);
+      expect(replaced, hpa.metadata.name).toHaveLength(1);
+      expect(hpa.spec.scaleTargetRef).toEqual(replaced[0]!.spec.scaleTargetRef);
+      const target = ours.find((d) => d.metadata.name === hpa.spec.scaleTargetRef.name)!;
+      const args = target.spec.template.spec.containers[0].args as string[];
+      const external = hpa.spec.metrics.find((m: { type: string }) => m.type === 'External').external;
+      expect(external.metric.name).toBe(rule.name.as);
+      expect(external.metric.selector.matchLabels).toEqual({
+        stage: `provider.${args[args.indexOf('--provider') + 1]}`,
+      });
+    }
   });
 
   it('every Service selects the pods of a Deployment', () => {

@@ -9,7 +9,7 @@ import { isServiceName, SERVICES } from './services.js';
 const USAGE = `Usage: switchyard [command]
 
   all (default)   every service in one process (NATS from NATS_URL, or a local nats-server)
-  ingress | policy | cache | router | telemetry
+  ingress | policy | cache | router | telemetry | batch
                   one service alone (needs NATS_URL)
   worker [--provider <id> ...]
                   provider workers alone (needs NATS_URL); default: every configured provider
@@ -17,8 +17,9 @@ const USAGE = `Usage: switchyard [command]
                   manage virtual keys and teams through a running gateway's admin API
                   (SWITCHYARD_URL, SWITCHYARD_MASTER_KEY); switchyard keys --help for more
 
-Environment: SWITCHYARD_CONFIG (YAML file), NATS_URL, HOST, PORT, TELEMETRY_PORT,
-SWITCHYARD_MASTER_KEY, WORKER_PROVIDERS, LOG_LEVEL. See docs/configuration.md.
+Environment: SWITCHYARD_CONFIG (YAML file), NATS_URL, REDIS_URL, HOST, PORT, TELEMETRY_PORT,
+SWITCHYARD_MASTER_KEY, SWITCHYARD_SIGNING_SECRET, WORKER_PROVIDERS, HEALTH_PORT, LOG_LEVEL.
+See docs/configuration.md.
 `;
 
 const [command = 'all', ...args] = process.argv.slice(2);

@@ -1,3 +1,4 @@
+import { startBatch } from '@switchyard/batch';
 import { startCache } from '@switchyard/cache';
 import { startIngress } from '@switchyard/ingress';
 import { startPolicy } from '@switchyard/policy';
@@ -16,6 +17,7 @@ export const SERVICES = {
   router: startRouter,
   cache: startCache,
   policy: startPolicy,
+  batch: startBatch,
   ingress: startIngress,
 } as const satisfies Record<string, StartService>;
 

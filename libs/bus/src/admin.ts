@@ -5,7 +5,7 @@ import {
   toGatewayError,
   toOpenAIErrorBody,
 } from '@switchyard/contracts';
-import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Msg, MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import type { BusLogger } from './connect.js';
@@ -25,7 +25,8 @@ export interface AdminEndpoint<S extends z.ZodType> {
   queue: string;
   /** The request body's schema; a body that does not match is a 400 naming the field. */
   schema: S;
-  handle(input: z.infer<S>): AdminAnswer | Promise<AdminAnswer>;
+  /** `headers`: the call's own, e.g. a caller's `authorization` for endpoints that act for a caller. */
+  handle(input: z.infer<S>, headers: MsgHdrs | undefined): AdminAnswer | Promise<AdminAnswer>;
 }
 
 /**
@@ -66,7 +67,7 @@ export function serveAdmin<S extends z.ZodType>(
       );
     }
     try {
-      const out = await endpoint.handle(parsed.data);
+      const out = await endpoint.handle(parsed.data, msg.headers);
       respond(msg, out.status ?? 200, out.body);
     } catch (cause) {
       const err = toGatewayError(cause);

@@ -9,6 +9,7 @@ export { createPresence, type Heartbeat, type Presence } from './presence.js';
 export {
   startStage,
   getHeader,
+  bodyBytesOf,
   type Stage,
   type StageOptions,
   type StageRequest,
@@ -28,7 +29,7 @@ export { createReplyInbox, type ReplyInbox, type FrameHandler } from './reply-in
 export { newTraceparent, isValidTraceparent, traceIdOf } from './trace.js';
 export { startUpstreamSpan, recordUsage, endUpstreamSpan, startServerSpan, endSpan } from './tracing.js';
 export { onShutdownSignal, type ShutdownOptions } from './signals.js';
-export { headers as natsHeaders, type Msg, type MsgHdrs } from '@nats-io/transport-node';
+export { createInbox, headers as natsHeaders, type Msg, type MsgHdrs } from '@nats-io/transport-node';
 export { serveAdmin, callAdmin, type AdminAnswer, type AdminEndpoint, type AdminReply } from './admin.js';
 export { createStoreAlarm, type StoreAlarm } from './store-alarm.js';
 export {
@@ -38,4 +39,6 @@ export {
   type SignatureProblem,
 } from './request-signature.js';
 export { createAnswerCapture, type AnswerCapture } from './answer-capture.js';
+export { cutToBytes } from './content-capture.js';
+export { BODY_MAX_AGE_MS, bodyLimitOf, claimCheckOf, hasBodyRef, type ClaimCheck } from './claim-check.js';
 export { watchConnection, type ConnectionState } from './connection-state.js';

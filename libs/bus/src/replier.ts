@@ -5,13 +5,15 @@ import {
   Headers,
   Subjects,
   toOpenAIErrorBody,
+  GatewayError,
   type FrameKind,
-  type GatewayError,
   type RequestCompleted,
   answerHeader,
 } from '@switchyard/contracts';
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { createAnswerCapture } from './answer-capture.js';
+import { bodyLimitOf, claimCheckOf } from './claim-check.js';
+import { createContentCapture, type ContentCapture } from './content-capture.js';
 import { traceIdOf } from './trace.js';
 
 const encoder = new TextEncoder();
@@ -120,11 +122,21 @@ export function createReplier(
   nc: NatsConnection,
   reply: string | undefined,
   request: MsgHdrs | undefined,
+  /** The request's body, for its `request.content` event when policy asked for one. */
+  body?: Uint8Array,
 ): Replier {
   let seq = 0;
   let finished = false;
   let firstFrameAt: number | undefined;
   const capture = createAnswerCapture(nc, request);
+  // Decided at the first frame, once policy (which may answer itself) has stamped the request.
+  let content: ContentCapture | undefined | null = null;
+  const recorder = (): ContentCapture | undefined =>
+    content === null
+      ? (content = body === undefined ? undefined : createContentCapture(nc, request, body))
+      : content;
+  /** A frame being claim-checked: later frames wait behind it, so they keep their order. */
+  let pending: Promise<void> | undefined;
 
   const send = (kind: FrameKind, data: Uint8Array, extra?: (h: MsgHdrs) => void): void => {
     firstFrameAt ??= Date.now();
@@ -134,7 +146,29 @@ export function createReplier(
     if (seq === 0) copyAnswerHeaders(request, h);
     h.set(Headers.seq, String(seq++));
     extra?.(h);
-    nc.publish(reply, data, { headers: h });
+    if (pending === undefined && data.byteLength <= bodyLimitOf(nc)) {
+      nc.publish(reply, data, { headers: h });
+      return;
+    }
+    // Too large for a message (a long embeddings answer): the body goes by claim check.
+    const sent: Promise<void> = (pending ?? Promise.resolve())
+      .then(() => (data.byteLength <= bodyLimitOf(nc) ? data : claimCheckOf(nc).put(data, h)))
+      .catch(() => {
+        // Could not store it: the requester gets an error frame in the answer's place.
+        const err = new GatewayError(
+          'unavailable',
+          'The answer was too large to send and could not be stored.',
+        );
+        h.set(Headers.frame, FrameKinds.error);
+        h.set(Headers.status, String(err.status));
+        h.set(Headers.errorCode, err.code);
+        return encoder.encode(JSON.stringify(toOpenAIErrorBody(err)));
+      })
+      .then((payload) => {
+        if (!nc.isClosed()) nc.publish(reply, payload, { headers: h });
+        if (pending === sent) pending = undefined;
+      });
+    pending = sent;
   };
 
   // Runs just before the terminal frame goes out: the event (which frees the caller's concurrency
@@ -142,6 +176,9 @@ export function createReplier(
   const finish = (status: number, outcome: { errorCode?: string } & ReplyResult): void => {
     finished = true;
     firstFrameAt ??= Date.now();
+    // The request's own claim-checked body is not needed once it is answered.
+    const bodyRef = request?.get(Headers.bodyRef);
+    if (bodyRef) void claimCheckOf(nc).delete(bodyRef);
     // From the gateway's receipt of the request, so time spent in earlier stages counts too.
     const receivedAt = intHeader(request, Headers.receivedAt);
     const ttftMs =
@@ -156,22 +193,26 @@ export function createReplier(
       if (finished) return;
       send(FrameKinds.chunk, data);
       capture?.chunk(data);
+      recorder()?.chunk(data);
     },
     done(result = {}) {
       if (finished) return;
       finish(200, result);
       send(FrameKinds.done, EMPTY);
       capture?.done(result);
+      recorder()?.end();
     },
     response(data, result = {}) {
       if (finished) return;
       finish(200, result);
       send(FrameKinds.response, data, (h) => h.set(Headers.status, '200'));
       capture?.response(data, result);
+      recorder()?.end(data);
     },
     error(err) {
       if (finished) return;
       capture?.failed();
+      recorder()?.end();
       const body = encoder.encode(JSON.stringify(toOpenAIErrorBody(err)));
       finish(err.status, { errorCode: err.code });
       send(FrameKinds.error, body, (h) => {

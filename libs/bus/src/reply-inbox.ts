@@ -1,5 +1,6 @@
-import { createInbox, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import type { GatewayError } from '@switchyard/contracts';
+import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { GatewayError, Headers, isGatewayError, toGatewayError } from '@switchyard/contracts';
+import { claimCheckOf } from './claim-check.js';
 import { decodeFrame, type Frame } from './frame.js';
 
 export type FrameHandler = (frame: Frame | GatewayError) => void;
@@ -10,19 +11,50 @@ export interface ReplyInbox {
   stop(): void;
 }
 
+/** A claim-checked frame with its body read back (and the object deleted: nobody else reads it). */
+async function resolveFrame(nc: NatsConnection, msg: Msg): Promise<Frame | GatewayError> {
+  const frame = decodeFrame(msg);
+  if (isGatewayError(frame)) return frame;
+  const ref = msg.headers!.get(Headers.bodyRef);
+  try {
+    const body = await claimCheckOf(nc).get(ref);
+    if (body === undefined) {
+      return new GatewayError('upstream_error', 'A large answer was lost before it could be read.');
+    }
+    void claimCheckOf(nc).delete(ref);
+    return { ...frame, data: body };
+  } catch (err) {
+    return toGatewayError(err);
+  }
+}
+
 /**
  * One wildcard subscription serves the replies of every request this process makes: opening a
- * reply subject costs a map entry, not a SUB round trip to the server.
+ * reply subject costs a map entry, not a SUB round trip to the server. A frame whose body came by
+ * claim check is delivered once its body is read, and the request's later frames wait behind it.
  */
 export function createReplyInbox(nc: NatsConnection): ReplyInbox {
   const prefix = createInbox();
   const handlers = new Map<string, FrameHandler>();
+  /** Per reply subject: the claim-checked frame being read, which later frames wait for. */
+  const reading = new Map<string, Promise<void>>();
   let next = 0;
 
   const sub: Subscription = nc.subscribe(`${prefix}.*`, {
     callback: (err, msg) => {
       if (err) return;
-      handlers.get(msg.subject)?.(decodeFrame(msg));
+      const waiting = reading.get(msg.subject);
+      if (waiting === undefined && !msg.headers?.get(Headers.bodyRef)) {
+        handlers.get(msg.subject)?.(decodeFrame(msg));
+        return;
+      }
+      const read = (waiting ?? Promise.resolve())
+        .then(() => (msg.headers?.get(Headers.bodyRef) ? resolveFrame(nc, msg) : decodeFrame(msg)))
+        .then((frame) => handlers.get(msg.subject)?.(frame));
+      reading.set(msg.subject, read);
+      void read.finally(() => {
+        if (reading.get(msg.subject) === read) reading.delete(msg.subject);
+      });
     },
   });
 

@@ -6,6 +6,7 @@ import {
   type NatsConnection,
   type Subscription,
 } from '@nats-io/transport-node';
+import { claimCheckOf } from './claim-check.js';
 import type { BusLogger } from './connect.js';
 import type { Presence } from './presence.js';
 import { createReplier, type Replier } from './replier.js';
@@ -45,6 +46,12 @@ export interface StageOptions {
    * refused (403) before the handler runs, and logged without its secrets.
    */
   signingSecret?: string | undefined;
+  /**
+   * The handler reads the body (not only its length): a claim-checked body (`sy-body-ref`) is fetched
+   * from the object store first, and `req.data` is the whole body. The forward still carries only
+   * the reference. Without it, a claim-checked request reaches the handler with an empty `data`.
+   */
+  readsBody?: boolean;
   handle: StageHandler;
 }
 
@@ -58,6 +65,10 @@ export const getHeader = (h: MsgHdrs, name: string): string | undefined => {
   return v === '' ? undefined : v;
 };
 
+/** The body's size, for a stage that only needs its length: a claim-checked body's comes from `sy-body-bytes`. */
+export const bodyBytesOf = (req: StageRequest): number =>
+  req.data.byteLength > 0 ? req.data.byteLength : Number(req.headers.get(Headers.bodyBytes)) || 0;
+
 /**
  * Consumes subjects in a queue group and runs a handler per message. The helper does, once for
  * every stage: the deadline check, replying with an OpenAI-shaped error when the handler throws,
@@ -65,10 +76,16 @@ export const getHeader = (h: MsgHdrs, name: string): string | undefined => {
  * a span per message (CONSUMER, child of the message's `traceparent`, injected into the forward).
  */
 export async function startStage(options: StageOptions): Promise<Stage> {
-  const { nc, presence, name, queue, log, prepare, signingSecret, handle } = options;
+  const { nc, presence, name, queue, log, prepare, signingSecret, readsBody, handle } = options;
   let inFlight = 0;
   /** Resolvers of every pending stop(), released when the last in-flight handler settles. */
   const idle = new Set<() => void>();
+  const settled = (): void => {
+    if (--inFlight === 0) {
+      for (const resolve of idle) resolve();
+      idle.clear();
+    }
+  };
 
   const settle = (req: StageRequest, msg: Msg, outcome: StageOutcome, span: StageSpan): void => {
     if (outcome === undefined || req.reply.finished) {
@@ -86,33 +103,56 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     endSpan(span.span);
   };
 
-  const fail = (req: StageRequest, err: unknown, span?: StageSpan): void => {
+  const fail = (reply: Replier, err: unknown, span?: StageSpan): void => {
     const gatewayError = toGatewayError(err);
     if (gatewayError.code === 'internal') log.error({ err, stage: name }, 'stage handler failed');
-    req.reply.error(gatewayError);
+    reply.error(gatewayError);
     if (span) endSpan(span.span, gatewayError);
   };
 
-  const onMessage = (msg: Msg): void => {
+  /** Fetches a claim-checked body, then handles the message; a reference to nothing is the caller's 400. */
+  const onClaimChecked = (msg: Msg, headers: MsgHdrs): void => {
+    inFlight++;
+    claimCheckOf(nc)
+      .get(headers.get(Headers.bodyRef))
+      .then((body) => {
+        if (body !== undefined) return onMessage(msg, body);
+        throw new GatewayError(
+          'invalid_request',
+          `The request body referenced by '${Headers.bodyRef}' does not exist: it expired, was already used, or was never stored.`,
+          { param: Headers.bodyRef },
+        );
+      })
+      .catch((err: unknown) => fail(createReplier(nc, msg.reply, headers), err))
+      .finally(settled);
+  };
+
+  const onMessage = (msg: Msg, body?: Uint8Array): void => {
     const headers = msg.headers ?? natsHeaders();
     const req: StageRequest = {
       subject: msg.subject,
-      data: msg.data,
+      data: body ?? msg.data,
       headers,
-      reply: createReplier(nc, msg.reply, headers),
+      reply: createReplier(nc, msg.reply, headers, body ?? msg.data),
     };
     if (prepare) {
       try {
         prepare(req);
       } catch (err) {
-        fail(req, err);
+        fail(req.reply, err);
         return;
       }
     }
+    // Stamped from the body itself, after `prepare` dropped whatever a caller claimed.
+    if (body !== undefined) headers.set(Headers.bodyBytes, String(body.byteLength));
     const span = startStageSpan(name, msg.subject, headers);
     const deadline = Number(headers.get(Headers.deadline));
     if (deadline > 0 && Date.now() >= deadline) {
-      fail(req, new GatewayError('timeout', 'The request timed out before it could be processed.'), span);
+      fail(
+        req.reply,
+        new GatewayError('timeout', 'The request timed out before it could be processed.'),
+        span,
+      );
       return;
     }
     if (signingSecret !== undefined) {
@@ -128,7 +168,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
           },
           'refused a request policy did not sign',
         );
-        fail(req, unsignedRequestError(), span);
+        fail(req.reply, unsignedRequestError(), span);
         return;
       }
     }
@@ -136,7 +176,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     try {
       outcome = withStageSpan(span, () => handle(req));
     } catch (err) {
-      fail(req, err, span);
+      fail(req.reply, err, span);
       return;
     }
     if (!(outcome instanceof Promise)) {
@@ -147,14 +187,9 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     outcome
       .then(
         (o) => settle(req, msg, o, span),
-        (err: unknown) => fail(req, err, span),
+        (err: unknown) => fail(req.reply, err, span),
       )
-      .finally(() => {
-        if (--inFlight === 0) {
-          for (const resolve of idle) resolve();
-          idle.clear();
-        }
-      });
+      .finally(settled);
   };
 
   const subs: Subscription[] = options.subjects.map((subject) =>
@@ -162,6 +197,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       queue,
       callback: (err, msg) => {
         if (err) log.error({ err, subject }, 'subscription error');
+        else if (readsBody && msg.headers?.get(Headers.bodyRef)) onClaimChecked(msg, msg.headers);
         else onMessage(msg);
       },
     }),

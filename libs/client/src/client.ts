@@ -14,6 +14,7 @@ import {
   type EmbeddingsResponse,
   type Op,
 } from '@switchyard/contracts';
+import { createClaimCheck, type ClientClaimCheck } from './claim-check.js';
 import { sendRequest, type Reply, type ReplyFrame } from './reply.js';
 import { createReplyInbox, type ReplyInbox } from './reply-inbox.js';
 import { toSwitchyardError } from './switchyard-error.js';
@@ -44,6 +45,7 @@ export interface RequestOptions {
 }
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 /** A `response` frame to a stream, or a chunk to a whole request: no stage sends either. */
 const unexpected = (requestId: string, frame: ReplyFrame): Error =>
@@ -62,12 +64,14 @@ export class SwitchyardClient {
   readonly #authorization: string | undefined;
   readonly #timeoutMs: number;
   readonly #inbox: ReplyInbox;
+  readonly #claimCheck: ClientClaimCheck;
 
   constructor(options: SwitchyardClientOptions) {
     this.#nc = options.nc;
     this.#authorization = options.apiKey ? `Bearer ${options.apiKey}` : undefined;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#inbox = createReplyInbox(options.nc, options.inboxPrefix);
+    this.#claimCheck = createClaimCheck(options.nc);
   }
 
   /** A chat completion, whole. */
@@ -126,8 +130,9 @@ export class SwitchyardClient {
       nc: this.#nc,
       inbox: this.#inbox,
       subject: Subjects.entry(op),
-      body: JSON.stringify(body),
+      body: encoder.encode(JSON.stringify(body)),
       headers: h,
+      claimCheck: this.#claimCheck,
       requestId,
       deadline: Date.now() + timeoutMs,
       signal: options.signal,

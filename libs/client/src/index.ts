@@ -15,3 +15,10 @@ export type {
   EmbeddingsResponse,
   OpenAIErrorBody,
 } from '@switchyard/contracts';
+export {
+  SwitchyardBatchClient,
+  type BatchClientOptions,
+  type SubmitBatchOptions,
+  type BatchList,
+} from './batch-client.js';
+export type { Batch, BatchRequestInput, BatchRequestOutput } from '@switchyard/contracts';

@@ -7,9 +7,11 @@ import {
   fromOpenAIErrorBody,
   isFrameKind,
   isTerminalFrame,
+  toGatewayError,
   toOpenAIErrorBody,
   type FrameKind,
 } from '@switchyard/contracts';
+import type { ClientClaimCheck } from './claim-check.js';
 import type { ReplyInbox } from './reply-inbox.js';
 import { SwitchyardError, toSwitchyardError } from './switchyard-error.js';
 
@@ -23,8 +25,10 @@ export interface SendOptions {
   nc: NatsConnection;
   inbox: ReplyInbox;
   subject: string;
-  body: string;
+  body: Uint8Array;
   headers: MsgHdrs;
+  /** Sends a body too large for a message, and reads an answer that came that way. */
+  claimCheck: ClientClaimCheck;
   requestId: string;
   /** Epoch milliseconds: past it (and a short grace) the client gives up and cancels. */
   deadline: number;
@@ -103,7 +107,7 @@ export function sendRequest(options: SendOptions): Reply {
   const onAbort = (): void =>
     fail(new GatewayError('cancelled', 'The request was cancelled by the caller.'), true);
 
-  const entry = options.inbox.open((msg) => {
+  const onFrame = (msg: Msg, data: Uint8Array = msg.data): void => {
     if (ended) return;
     const kind = msg.headers?.get(Headers.frame);
     if (!isFrameKind(kind)) {
@@ -128,16 +132,41 @@ export function sendRequest(options: SendOptions): Reply {
       );
     }
     if (isTerminalFrame(kind)) end();
-    push(kind === FrameKinds.error ? errorOfFrame(msg, requestId) : { kind, data: msg.data });
+    push(kind === FrameKinds.error ? errorOfFrame(msg, requestId) : { kind, data });
+  };
+  /** A claim-checked frame being read: later frames wait behind it, so they keep their order. */
+  let reading: Promise<void> | undefined;
+  const entry = options.inbox.open((msg) => {
+    if (reading === undefined && !msg.headers?.get(Headers.bodyRef)) return onFrame(msg);
+    const read = (reading ?? Promise.resolve()).then(async () => {
+      const ref = msg.headers?.get(Headers.bodyRef);
+      if (!ref || ended) return onFrame(msg);
+      try {
+        onFrame(msg, await options.claimCheck.incoming(ref));
+      } catch (err) {
+        fail(toGatewayError(err), true);
+      }
+    });
+    reading = read;
+    void read.finally(() => {
+      if (reading === read) reading = undefined;
+    });
   });
   const timer = setTimeout(
     () => fail(new GatewayError('timeout', 'The request timed out before the answer was complete.'), true),
     Math.max(0, options.deadline - Date.now()) + DEADLINE_GRACE_MS,
   );
+  const publish = (payload: Uint8Array): void => {
+    if (!ended && !nc.isClosed())
+      nc.publish(options.subject, payload, { reply: entry.subject, headers: options.headers });
+  };
   if (signal?.aborted) onAbort();
   else {
     signal?.addEventListener('abort', onAbort, { once: true });
-    nc.publish(options.subject, options.body, { reply: entry.subject, headers: options.headers });
+    const { body, headers, claimCheck } = options;
+    // Larger than a NATS message may carry: the body goes by claim check (docs/nats-api.md).
+    if (claimCheck.fits(body.byteLength)) publish(body);
+    else claimCheck.put(body, headers).then(publish, (err: unknown) => fail(toGatewayError(err), false));
   }
 
   return {

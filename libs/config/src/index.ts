@@ -21,3 +21,4 @@ export {
   PolicyId,
 } from './policy-config.js';
 export { CacheConfig, AliasCacheConfig, SemanticCacheConfig } from './cache-config.js';
+export { BatchConfig } from './batch-config.js';

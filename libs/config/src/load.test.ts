@@ -93,7 +93,14 @@ describe('loadConfig with the built-in defaults', () => {
     expect(config.telemetry).toEqual({
       host: '127.0.0.1',
       port: 9464,
-      request_log: { enabled: true, max_age_hours: 168, max_bytes: 1024 * 1024 * 1024 },
+      request_log: {
+        enabled: true,
+        max_age_hours: 168,
+        max_bytes: 1024 * 1024 * 1024,
+        record_content: false,
+        redact: [],
+        max_content_bytes: 16 * 1024,
+      },
     });
   });
 
@@ -322,6 +329,13 @@ describe('parseConfig validation', () => {
     );
     expect(err.message).toContain('models.x.deployments[1].provider');
     expect(err.message).not.toContain('deployments[0]');
+  });
+
+  it('rejects a redaction pattern that is not a regular expression, naming where it is', () => {
+    const err = configError(() =>
+      parseConfig({ telemetry: { request_log: { redact: ['ok', '(unclosed'] } } }),
+    );
+    expect(err.message).toContain('telemetry.request_log.redact[1]: not a valid regular expression');
   });
 
   it('rejects a key with both key and key_hash', () => {

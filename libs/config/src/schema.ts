@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BatchConfig } from './batch-config.js';
 import { AliasCacheConfig, CacheConfig } from './cache-config.js';
 import { KeyConfig, PolicyConfig, RedisConfig, TeamConfig } from './policy-config.js';
 import { RouterConfig, checkRoutes } from './router-config.js';
@@ -190,6 +191,26 @@ export const RequestLogConfig = z.strictObject({
     .int()
     .min(1024 * 1024)
     .default(1024 * 1024 * 1024),
+  /** Keep each request's prompt and answer in its record, redacted. Off by default. */
+  record_content: z.boolean().default(false),
+  /** More patterns (regular expressions) replaced by `[REDACTED]`, besides the built-in ones. */
+  redact: z
+    .array(
+      z.string().refine((source) => {
+        try {
+          new RegExp(source, 'g');
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'not a valid regular expression'),
+    )
+    .default([]),
+  /** The prompt and the answer are each cut to this many bytes (UTF-8) before they are kept. */
+  max_content_bytes: z
+    .int()
+    .min(256)
+    .default(16 * 1024),
 });
 export type RequestLogConfig = z.infer<typeof RequestLogConfig>;
 
@@ -219,6 +240,7 @@ export const SwitchyardConfig = z
     pricing: z.record(z.string().min(1), ModelPriceConfig).default({}),
     router: RouterConfig.default(RouterConfig.parse({})),
     cache: CacheConfig.default(CacheConfig.parse({})),
+    batch: BatchConfig.default(BatchConfig.parse({})),
   })
   .superRefine((config, ctx) => {
     for (const issue of checkRoutes(config.providers, config.models, config.router.rules))

@@ -46,7 +46,10 @@ export const RequestCompleted = z.object({
   saved_usd: z.number().min(0).optional(),
   /** W3C trace id of the request (from its `traceparent`), to find its trace from a log line. */
   trace_id: z.string().optional(),
-  /** Tokens policy reserved against tokens-per-minute limits, replaced by `usage` when it reconciles. */
+  /**
+   * Tokens policy reserved against tokens-per-minute limits, replaced by `usage` when it reconciles;
+   * absent when the request held no reservation or concurrency slot.
+   */
   reserved_tokens: z.int().min(0).optional(),
 });
 export type RequestCompleted = z.infer<typeof RequestCompleted>;
@@ -103,6 +106,20 @@ export const StoreUnavailable = z.object({
   at: z.number(),
 });
 export type StoreUnavailable = z.infer<typeof StoreUnavailable>;
+
+/**
+ * What a request said and what it was answered (`Subjects.events.requestContent`), as plain text:
+ * chat messages as `role: text` lines (`[image]` for an image), embeddings inputs one a line, the
+ * answer's message text. Published only for requests policy stamped `sy-record-content`.
+ */
+export const RequestContent = z.object({
+  request_id: z.string(),
+  prompt: z.string(),
+  answer: z.string().optional(),
+  /** The prompt or the answer was cut to the configured size. */
+  truncated: z.boolean().optional(),
+});
+export type RequestContent = z.infer<typeof RequestContent>;
 
 /** `POST /admin/cache/purge` (`Subjects.admin.cachePurge`): entries matching every field given go. */
 export const CachePurgeRequest = z

@@ -17,6 +17,19 @@ export const Headers = {
   /** Absolute deadline, epoch milliseconds: no stage starts work past it. */
   deadline: 'sy-deadline',
 
+  // Claim check: a body larger than a NATS message may carry is stored in the object store and the
+  // message goes with an empty payload and these headers (on a request or a reply frame).
+  /** `<bucket>/<object>`: where the body is. The one `sy-*` header a NATS caller may send. */
+  bodyRef: 'sy-body-ref',
+  /** The referenced body's size in bytes, for stages that only need its length. */
+  bodyBytes: 'sy-body-bytes',
+
+  /**
+   * Stamped by policy when `telemetry.request_log.record_content` is on: whoever answers publishes
+   * the prompt and answer (`Subjects.events.requestContent`), each cut to this many bytes.
+   */
+  recordContent: 'sy-record-content',
+
   // Stamped by policy once the key is authenticated.
   keyId: 'sy-key-id',
   team: 'sy-team',
@@ -24,7 +37,10 @@ export const Headers = {
   allowedModels: 'sy-allowed-models',
   /** Prompt tokens policy estimated with a tokenizer (only when a tokens-per-minute limit applies). */
   promptTokens: 'sy-prompt-tokens',
-  /** Tokens policy reserved against tokens-per-minute limits; reconciled with usage on completion. */
+  /**
+   * Tokens policy reserved against tokens-per-minute limits; reconciled with usage on completion.
+   * Set only when admission holds something to give back (a token reservation or a concurrency slot).
+   */
   reservedTokens: 'sy-reserved-tokens',
   /**
    * `v1.<expires-at ms>.<HMAC-SHA256 hex>` over the request id, key id, team, model, allowed models

@@ -9,3 +9,4 @@ export * from './events.js';
 export * from './request-log.js';
 export * from './spend.js';
 export * from './glob.js';
+export * from './batch.js';

@@ -1,14 +1,16 @@
 import { z } from 'zod';
-import { RequestCompleted } from './events.js';
+import { RequestCompleted, RequestContent } from './events.js';
 
 /**
  * One request as the request log keeps it: who asked (key id, team), for what (alias, provider,
  * deployment), how it ended (status, tokens, cost, latency, attempts) and how to find its trace.
- * Never a prompt, an answer or a key.
+ * Never a key; the prompt and answer only when `record_content` is on, and then redacted.
  */
 export const RequestRecord = RequestCompleted.omit({ attempt: true }).extend({
   /** Attempts the request made (deployments tried, retries and fallbacks included). */
   attempts: z.int().min(1).optional(),
+  /** The redacted prompt and answer, when `telemetry.request_log.record_content` was on. */
+  content: RequestContent.omit({ request_id: true }).optional(),
 });
 export type RequestRecord = z.infer<typeof RequestRecord>;
 

@@ -39,6 +39,11 @@ export const Subjects = {
     attemptFailed: `${V}.events.attempt.failed`,
     /** A service could not reach a store (Redis) on the request path: `StoreUnavailable`. */
     storeUnavailable: `${V}.events.store.unavailable`,
+    /**
+     * A request's prompt and answer (`RequestContent`), only for requests stamped `sy-record-content`.
+     * Core NATS only, never a stream: telemetry redacts it before anything is written.
+     */
+    requestContent: `${V}.events.request.content`,
   },
   /**
    * Answers to store in the response cache, published by whoever answered a request stamped with
@@ -48,6 +53,24 @@ export const Subjects = {
   cacheStore: `${V}.cache.store`,
   /** Request records, one per request, written by telemetry to the `SWITCHYARD_REQUESTS` stream. */
   requestLog: `${V}.log.requests`,
+  /** A request's redacted content in the same stream, one subject per request: `<this>.<base64url id>`. */
+  requestLogContent: `${V}.log.content`,
+  /**
+   * Durable batches (docs/batch.md). `create`, `get`, `list` and `cancel` are request/reply to the
+   * batch service, with the caller's `authorization` header; the rest are its own JetStream plumbing.
+   */
+  batch: {
+    create: `${V}.batch.create`,
+    get: `${V}.batch.get`,
+    list: `${V}.batch.list`,
+    cancel: `${V}.batch.cancel`,
+    /** One work item per batch line, in the `SWITCHYARD_BATCH_ITEMS` work-queue stream. */
+    items: (batchId: string) => `${V}.batch.items.${batchId}`,
+    itemsAll: `${V}.batch.items.>`,
+    /** A line's reply subject: the answer frame is kept by the `SWITCHYARD_BATCH_ANSWERS` stream. */
+    answer: (batchId: string, line: number) => `${V}.batch.answers.${batchId}.${line}`,
+    answersAll: `${V}.batch.answers.>`,
+  },
   /** Operator request/reply APIs, answered by the service that holds the data. */
   admin: {
     /** Body: `RequestLogQuery` JSON; reply: `RequestLogPage` JSON or an OpenAI-shaped error. */
@@ -82,6 +105,8 @@ export const Subjects = {
     rulesPut: `${V}.admin.routes.rules.put`,
     /** Body: `{}`; reply: the rules from the YAML. */
     rulesDelete: `${V}.admin.routes.rules.delete`,
+    /** Body: `{}`; reply: `{object: "list", data}`, per deployment: cooldown, latency, in flight. */
+    routesHealth: `${V}.admin.routes.health`,
     /** Body: `{key?, alias?, namespace?}`; reply: `{purged: <entries removed>}`. */
     cachePurge: `${V}.admin.cache.purge`,
   },
@@ -89,6 +114,12 @@ export const Subjects = {
 
 /** The JetStream KV bucket holding routes changed at run time, over the YAML's `models`. */
 export const ROUTES_BUCKET = 'SWITCHYARD_ROUTES';
+
+/**
+ * The JetStream object store bucket holding bodies too large for a NATS message (claim check):
+ * a message carries `sy-body-ref: SWITCHYARD_BODIES/<object>` and an empty payload instead.
+ */
+export const BODY_BUCKET = 'SWITCHYARD_BODIES';
 
 /** The JetStream stream holding the request log (`Subjects.requestLog`), with bounded retention. */
 export const REQUEST_LOG_STREAM = 'SWITCHYARD_REQUESTS';
@@ -100,6 +131,17 @@ export const REQUEST_LOG_STREAM = 'SWITCHYARD_REQUESTS';
  */
 export const EVENTS_STREAM = 'SWITCHYARD_EVENTS';
 
+/** Batch work items, one per line, removed once handled (work-queue retention). */
+export const BATCH_ITEMS_STREAM = 'SWITCHYARD_BATCH_ITEMS';
+/** Answers of batch lines as the pipeline sent them, kept so a restarted batch processor finds them. */
+export const BATCH_ANSWERS_STREAM = 'SWITCHYARD_BATCH_ANSWERS';
+/** JetStream KV bucket of batch records (`Batch` plus owner). */
+export const BATCHES_BUCKET = 'switchyard_batches';
+/** JetStream KV bucket of batch line results, key `<batch id>.<line>`. */
+export const BATCH_RESULTS_BUCKET = 'switchyard_batch_results';
+/** JetStream object store of uploaded files and batch output files. */
+export const FILES_BUCKET = 'switchyard_files';
+
 /** Queue groups: one per service; workers one per provider so each provider scales alone. */
 export const QueueGroups = {
   policy: 'policy',
@@ -107,6 +149,7 @@ export const QueueGroups = {
   router: 'router',
   worker: (providerId: string) => `worker.${providerId}`,
   telemetry: 'telemetry',
+  batch: 'batch',
 } as const;
 
 /** Names under which stages announce their presence. */

@@ -4,3 +4,4 @@ export {
   type ConnectRedisOptions,
   type RedisConnection,
 } from './connect-redis.js';
+export { createFileStore, type FileStore, type StoredFile } from './file-store.js';

@@ -38,3 +38,4 @@ export { startFakeMistral } from './fake-mistral/start-fake-mistral.js';
 export type { FakeMistral, FakeMistralOptions } from './fake-mistral/start-fake-mistral.js';
 export { startFakeCohere } from './fake-cohere/start-fake-cohere.js';
 export type { FakeCohere, FakeCohereOptions } from './fake-cohere/start-fake-cohere.js';
+export { getFreePort } from './infra/free-port.js';

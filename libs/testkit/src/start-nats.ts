@@ -15,8 +15,14 @@ export interface StartNatsOptions extends StartServiceOptions {
    * Switchyard's own launcher uses the same, so tests see what production sees.
    */
   maxPayload?: string;
-  /** More server config text (accounts, users), appended to the testkit's own. */
+  /** More server config text (accounts, users, cluster routes), appended to the testkit's own. */
   extraConfig?: string;
+  /**
+   * Local server only: a fixed port and a JetStream directory that outlives the server, so a test
+   * can stop it and start it again at the same URL with the same streams and KV (restart tests).
+   */
+  port?: number;
+  storeDir?: string;
 }
 
 const CONTAINER_CONFIG = '/etc/nats/testkit.conf';
@@ -32,7 +38,7 @@ export function startNats(options: StartNatsOptions = {}): Promise<ServiceHandle
       exampleUrl: 'nats://127.0.0.1:4222',
       binary: { name: 'nats-server', fallbacks: ['/usr/sbin/nats-server'], debianPackage: 'nats-server' },
       startContainer: () => startNatsContainer(maxPayload, extraConfig),
-      startLocal: (binary) => startLocalNats(binary, maxPayload, extraConfig),
+      startLocal: (binary) => startLocalNats(binary, maxPayload, extraConfig, options),
       external: (url) => ({ url, stop: async () => {} }),
     },
     options,
@@ -57,16 +63,17 @@ async function startLocalNats(
   binary: string,
   maxPayload: string,
   extraConfig: string,
+  fixed: Pick<StartNatsOptions, 'port' | 'storeDir'>,
 ): Promise<ServiceHandle> {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-nats-'));
-  const port = await getFreePort();
+  const port = fixed.port ?? (await getFreePort());
   const configPath = join(dir, 'nats.conf');
   // JSON strings are valid NATS config strings, and quote paths safely.
   const config = [
     `listen: ${JSON.stringify(`127.0.0.1:${port}`)}`,
     `max_payload: ${maxPayload}`,
     `jetstream {`,
-    `  store_dir: ${JSON.stringify(join(dir, 'store'))}`,
+    `  store_dir: ${JSON.stringify(fixed.storeDir ?? join(dir, 'store'))}`,
     `}`,
     extraConfig,
     '',

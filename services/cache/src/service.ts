@@ -49,6 +49,8 @@ export async function startCache({ nc, presence, log, config }: ServiceDeps): Pr
     name: StageNames.cache,
     queue: QueueGroups.cache,
     subjects: [Subjects.cache],
+    // The cache key is a hash of the body.
+    readsBody: true,
     handle: createLookup({
       config,
       store,

@@ -10,11 +10,15 @@ import { requestLogRoutes } from './admin/request-log-routes.js';
 import { usageRoutes } from './admin/usage-routes.js';
 import { routeRoutes } from './admin/route-routes.js';
 import { spendRoutes } from './admin/spend-routes.js';
+import { routeHealthRoutes } from './admin/health-routes.js';
 import { answerError } from './answer-error.js';
+import { batchesRoutes } from './batch/batches-routes.js';
+import { filesRoutes } from './batch/files-routes.js';
 import type { IngressContext } from './context.js';
 import { createErrorHandler, createNotFoundHandler } from './error-handler.js';
 import { toHttpError } from './http-error.js';
 import { chatCompletionsRoutes } from './routes/chat-completions.js';
+import { consoleRoutes } from './routes/console.js';
 import { embeddingsRoutes } from './routes/embeddings.js';
 import { healthRoutes } from './routes/health.js';
 import { messagesRoutes } from './routes/messages.js';
@@ -100,6 +104,9 @@ export function buildApp(deps: ServiceDeps, options: AppOptions = {}): FastifyIn
   app.register(chatCompletionsRoutes, ctx);
   app.register(embeddingsRoutes, ctx);
   app.register(messagesRoutes, ctx);
+  app.register(filesRoutes, ctx);
+  app.register(batchesRoutes, ctx);
+  app.register(consoleRoutes);
   attachWebSocket(app, ctx, { stopGraceMs: options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS });
   registerAdminRoutes(app, ctx, [
     ...requestLogRoutes,
@@ -108,6 +115,7 @@ export function buildApp(deps: ServiceDeps, options: AppOptions = {}): FastifyIn
     ...routeRoutes,
     ...keyRoutes,
     ...spendRoutes,
+    ...routeHealthRoutes,
   ]);
   return app;
 }

@@ -1,5 +1,5 @@
 import { serveAdmin, startStage, type StageOutcome, type StageRequest } from '@switchyard/bus';
-import { OP_VALUES, QueueGroups, StageNames, Subjects, type Op } from '@switchyard/contracts';
+import { Headers, OP_VALUES, QueueGroups, StageNames, Subjects, type Op } from '@switchyard/contracts';
 import type { RunningService, ServiceDeps } from '@switchyard/runtime';
 import { startAdmission } from './admission/admission.js';
 import { createAuthorize } from './handlers/authorize.js';
@@ -38,6 +38,11 @@ export async function startPolicy(deps: ServiceDeps): Promise<RunningService> {
     spendQueryEndpoint({ store: admission.store, budgetOf: directoryBudgets(keys) }),
   );
 
+  // Whoever answers publishes the prompt and answer for the request log (redacted there).
+  const requestLog = config.telemetry.request_log;
+  const recordContent =
+    requestLog.enabled && requestLog.record_content ? String(requestLog.max_content_bytes) : undefined;
+
   const consume = (subjectOf: (op: Op) => string, handle: EntryHandler, prepare?: EntryPreparer) => {
     const opOf = new Map(OP_VALUES.map((op) => [subjectOf(op), op] as const));
     return startStage({
@@ -47,8 +52,13 @@ export async function startPolicy(deps: ServiceDeps): Promise<RunningService> {
       name: StageNames.policy,
       queue: QueueGroups.policy,
       subjects: [...opOf.keys()],
+      // Validation and the tokens-per-minute estimate read the body.
+      readsBody: true,
       ...(prepare && { prepare: (req: StageRequest) => prepare(req, opOf.get(req.subject)!) }),
-      handle: (req) => handle(req, opOf.get(req.subject)!),
+      handle: (req) => {
+        if (recordContent !== undefined) req.headers.set(Headers.recordContent, recordContent);
+        return handle(req, opOf.get(req.subject)!);
+      },
     });
   };
 

@@ -19,6 +19,7 @@ import { createHealth } from './domain/health.js';
 import { createRouteSet } from './domain/route-set.js';
 import { createListModels } from './handlers/list-models.js';
 import { serveRouteAdmin } from './handlers/route-admin.js';
+import { serveRouteHealth } from './handlers/route-health.js';
 import { createRouteModel } from './handlers/route-model.js';
 import { createLearnFromEvents } from './handlers/learn-from-events.js';
 import { startRouteStore } from './route-store.js';
@@ -49,7 +50,10 @@ export async function startRouter(deps: ServiceDeps): Promise<RunningService> {
     createdSec,
   });
   const store = await startRouteStore({ nc, log, routes });
-  const adminSubs = serveRouteAdmin({ nc, log, routes, store });
+  const adminSubs = [
+    ...serveRouteAdmin({ nc, log, routes, store }),
+    serveRouteHealth({ nc, log, health, stats, models: () => routes.current().models }),
+  ];
 
   const learn = createLearnFromEvents({ health, stats });
   /** Every replica hears every event (no queue group): that is how they agree. */

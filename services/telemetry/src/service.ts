@@ -2,6 +2,8 @@ import { serveAdmin, type Heartbeat } from '@switchyard/bus';
 import { QueueGroups, Subjects } from '@switchyard/contracts';
 import type { RunningService, ServiceDeps } from '@switchyard/runtime';
 import { connectRedis } from '@switchyard/store';
+import { createRecordContent } from './content/record-content.js';
+import { createRedactor } from './content/redact.js';
 import { createStageLoad } from './domain/stage-load.js';
 import { createAccountRequest } from './handlers/account-request.js';
 import { createAttemptFailed, createStoreUnavailable } from './handlers/pipeline-events.js';
@@ -70,6 +72,18 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
     [Subjects.events.attemptFailed, createAttemptFailed(live)],
     [Subjects.events.storeUnavailable, createStoreUnavailable(live)],
   ]);
+  const recording = config.telemetry.request_log;
+  if (requestLog !== undefined && recording.record_content) {
+    byEvent.set(
+      Subjects.events.requestContent,
+      createRecordContent({
+        log,
+        redact: createRedactor(recording.redact),
+        maxBytes: recording.max_content_bytes,
+        store: (requestId, content) => requestLog.appendContent(requestId, content),
+      }),
+    );
+  }
   const eventsSub = nc.subscribe(Subjects.events.all, {
     // Replicas share the events, each counting its share; Prometheus sums them.
     queue: QueueGroups.telemetry,

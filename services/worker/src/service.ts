@@ -50,6 +50,8 @@ export async function startWorker(deps: ServiceDeps, options: WorkerOptions = {}
         subjects: [Subjects.provider(id)],
         queue: QueueGroups.worker(id),
         signingSecret,
+        // Translated into the provider's request.
+        readsBody: true,
         handle: createCallProvider({
           providerId: id,
           adapter: adapters.get(id)!,

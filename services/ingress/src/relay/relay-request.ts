@@ -1,5 +1,12 @@
 import type { FastifyReply } from 'fastify';
-import { completedEvent, publishCompleted, type Frame, type MsgHdrs } from '@switchyard/bus';
+import {
+  bodyLimitOf,
+  claimCheckOf,
+  completedEvent,
+  publishCompleted,
+  type Frame,
+  type MsgHdrs,
+} from '@switchyard/bus';
 import {
   ANSWER_HEADER_PREFIX,
   FrameKinds,
@@ -78,15 +85,13 @@ export async function relayRequest(
   request: BusRequest,
 ): Promise<FastifyReply | undefined> {
   const { nc } = ctx;
-  const maxPayload = nc.info?.max_payload;
-  if (maxPayload !== undefined && request.body.byteLength > maxPayload) {
-    throw new GatewayError(
-      'payload_too_large',
-      `The request body is larger than the gateway's message bus accepts (${maxPayload} bytes).`,
-    );
-  }
   if (nc.isClosed())
     throw new GatewayError('unavailable', 'The gateway is not connected to its message bus.');
+  // Larger than a NATS message may carry (within `server.body_limit_bytes`): sent by claim check.
+  const payload =
+    request.body.byteLength > bodyLimitOf(nc)
+      ? await claimCheckOf(nc).put(request.body, request.headers)
+      : request.body;
 
   const cancel = (): void => {
     if (!nc.isClosed()) nc.publish(Subjects.cancel, request.requestId);
@@ -101,7 +106,7 @@ export async function relayRequest(
     exchange.close();
   });
 
-  nc.publish(request.subject, request.body, { reply: exchange.subject, headers: request.headers });
+  nc.publish(request.subject, payload, { reply: exchange.subject, headers: request.headers });
   const first = await exchange.first;
 
   if (clientGone) {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { completedEvent, publishCompleted, type MsgHdrs } from '@switchyard/bus';
+import { bodyLimitOf, claimCheckOf, completedEvent, publishCompleted, type MsgHdrs } from '@switchyard/bus';
 import {
   GatewayError,
+  Headers,
   Subjects,
   isGatewayError,
   isTerminalFrame,
@@ -127,13 +128,6 @@ export function createWsSession(ctx: IngressContext, socket: WebSocket, authoriz
     try {
       if (draining) throw new GatewayError('unavailable', 'The gateway is shutting down.');
       request = toWsBusRequest(frame, { requestId, receivedAt, authorization, timeoutMs });
-      const maxPayload = nc.info?.max_payload;
-      if (maxPayload !== undefined && request.body.byteLength > maxPayload) {
-        throw new GatewayError(
-          'payload_too_large',
-          `The request body is larger than the gateway's message bus accepts (${maxPayload} bytes).`,
-        );
-      }
       if (nc.isClosed())
         throw new GatewayError('unavailable', 'The gateway is not connected to its message bus.');
     } catch (cause) {
@@ -153,7 +147,27 @@ export function createWsSession(ctx: IngressContext, socket: WebSocket, authoriz
     });
     const r: Running = { requestId, headers: request.headers, exchange, ended: false, headersSent: false };
     running.set(id, r);
-    nc.publish(request.subject, request.body, { reply: exchange.subject, headers: request.headers });
+    const { subject, body, headers } = request;
+    const publish = (payload: Uint8Array): void => {
+      if (nc.isClosed()) return;
+      if (!r.ended) nc.publish(subject, payload, { reply: exchange.subject, headers });
+      // Cancelled while its body was being stored: nobody will read it.
+      else void claimCheckOf(nc).delete(headers.get(Headers.bodyRef));
+    };
+    if (body.byteLength <= bodyLimitOf(nc)) publish(body);
+    else {
+      // Larger than a NATS message may carry: sent by claim check.
+      claimCheckOf(nc)
+        .put(body, headers)
+        .then(publish, (cause: unknown) => {
+          if (r.ended) return;
+          const err = toGatewayError(cause);
+          finish(id, r);
+          r.exchange.close();
+          publishCompleted(nc, completedEvent(headers, { status: err.status, errorCode: err.code }));
+          send(errorFrame(id, err, headersOnce(r)));
+        });
+    }
     void exchange.first.then((event) => {
       deliver(id, r, event);
       exchange.pipe((next) => deliver(id, r, next));

@@ -153,8 +153,10 @@ export function createAdmit({ store, alarm, failMode, tokenizer, clock = Date.no
           });
       }
     }
-    // Marks the request as admitted: its completion is reconciled against what it reserved.
-    h.set(Headers.reservedTokens, String(tokens));
+    // Marks the request as holding a slot or tokens: its completion gives back what it reserved.
+    // Limits by requests and budgets alone hold nothing, so their completions cost no store call.
+    if (tpms.length > 0 || scopes.some((s) => s.maxConcurrency !== undefined))
+      h.set(Headers.reservedTokens, String(tokens));
   };
 }
 

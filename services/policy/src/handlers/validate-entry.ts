@@ -44,7 +44,9 @@ export function createValidateEntry({ config }: ValidateEntryDeps): ValidateEntr
 
   return (req, op) => {
     const h = req.headers;
-    for (const name of h.keys()) if (isStageOwnedHeader(name)) h.delete(name);
+    // `sy-body-ref` stands for the body itself (claim check), which is validated below like any
+    // other; the stage helper read it already and stamps `sy-body-bytes` from what it read.
+    for (const name of h.keys()) if (isStageOwnedHeader(name) && name !== Headers.bodyRef) h.delete(name);
 
     // Stamped before anything can fail, so even a refused request is logged under its id.
     const now = Date.now();

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { getHeader, type MsgHdrs, type StageHandler, type StageOutcome } from '@switchyard/bus';
+import { bodyBytesOf, getHeader, type MsgHdrs, type StageHandler, type StageOutcome } from '@switchyard/bus';
 import type { RouterConfig } from '@switchyard/config';
 import {
   CallerHeaders,
@@ -61,7 +61,7 @@ export function createRouteModel(deps: RouteModelDeps): StageHandler {
       throw new GatewayError('invalid_request', 'You must provide a model parameter.', { param: 'model' });
     }
     const routes = deps.routes();
-    const request = readRequest(h, chooseModel(readChoice(h, model, req.data.byteLength), routes));
+    const request = readRequest(h, chooseModel(readChoice(h, model, bodyBytesOf(req)), routes));
     const at = now();
     const plan = planRoute(request, {
       table: routes.table,

@@ -8,7 +8,7 @@ import {
   type JetStreamClient,
   type JetStreamManager,
 } from '@nats-io/jetstream';
-import type { NatsConnection } from '@switchyard/bus';
+import { createInbox, natsHeaders, type Msg, type NatsConnection } from '@switchyard/bus';
 import type { SwitchyardConfig } from '@switchyard/config';
 import {
   REQUEST_LOG_STREAM,
@@ -18,12 +18,16 @@ import {
   type RequestLogQuery,
 } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/log';
+import { contentSubject } from '../content/content-subject.js';
+import type { StoredContent } from '../content/record-content.js';
 import { ensureStream, nanos } from '../jetstream/ensure-stream.js';
 import { matchesQuery } from './to-record.js';
 
 export interface RequestLog {
   /** Appends a record; never throws or waits (a failed write is logged and counted). */
   append(record: RequestRecord): void;
+  /** Appends a request's content, already redacted; the query joins it to the record by request id. */
+  appendContent(requestId: string, content: StoredContent): void;
   /** The newest records matching the query, newest first. */
   query(q: RequestLogQuery): Promise<RequestLogPage>;
   /** Waits for the writes in flight. */
@@ -36,6 +40,8 @@ const MAX_PENDING_WRITES = 10_000;
 const DUPLICATE_WINDOW_MS = 2 * 60_000;
 /** Records fetched per pull while a query scans the stream. */
 const SCAN_BATCH = 1_000;
+/** A write the stream has not acknowledged in this time counts as failed (nats.js's default for a publish). */
+const ACK_TIMEOUT_MS = 5_000;
 
 export interface RequestLogDeps {
   nc: NatsConnection;
@@ -54,7 +60,7 @@ export async function startRequestLog({ nc, log, config, onDropped }: RequestLog
   const jsm = await jetstreamManager(nc);
   await ensureStream(jsm, {
     name: REQUEST_LOG_STREAM,
-    subjects: [Subjects.requestLog],
+    subjects: [Subjects.requestLog, `${Subjects.requestLogContent}.>`],
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     discard: DiscardPolicy.Old,
@@ -63,31 +69,120 @@ export async function startRequestLog({ nc, log, config, onDropped }: RequestLog
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
   });
   const js = jetstream(nc);
-  let pending = 0;
-  const writes = new Set<Promise<unknown>>();
+  const acks = createAcks(nc, (err, requestId) => {
+    onDropped?.('error');
+    log.warn({ err, request_id: requestId }, 'request log write failed');
+  });
+
+  /** One write into the stream; the stream stores a message once, however often it is written (a replayed event). */
+  const write = (subject: string, data: string, msgId: string, requestId: string): void => {
+    if (acks.pending() >= MAX_PENDING_WRITES) {
+      onDropped?.('backlog');
+      return;
+    }
+    const headers = natsHeaders();
+    headers.set('Nats-Msg-Id', msgId);
+    nc.publish(subject, data, { reply: acks.expect(requestId), headers });
+  };
 
   return {
     append(record) {
-      if (pending >= MAX_PENDING_WRITES) {
-        onDropped?.('backlog');
-        return;
-      }
-      pending++;
-      const write = js
-        .publish(Subjects.requestLog, JSON.stringify(record), { msgID: record.request_id })
-        .catch((err: unknown) => {
-          onDropped?.('error');
-          log.warn({ err, request_id: record.request_id }, 'request log write failed');
-        })
-        .finally(() => {
-          pending--;
-          writes.delete(write);
-        });
-      writes.add(write);
+      write(Subjects.requestLog, JSON.stringify(record), record.request_id, record.request_id);
     },
-    query: (q) => scan(js, jsm, q),
+    appendContent(requestId, content) {
+      write(contentSubject(requestId), JSON.stringify(content), `content:${requestId}`, requestId);
+    },
+    query: async (q) => {
+      const page = await scan(js, jsm, q);
+      if (config.record_content) await joinContent(jsm, page.data);
+      return page;
+    },
+    stop: () => acks.stop(),
+  };
+}
+
+/** Each record's content, when it has any: the stream's last message on its content subject. */
+async function joinContent(jsm: JetStreamManager, records: RequestRecord[]): Promise<void> {
+  await Promise.all(
+    records.map(async (record) => {
+      const m = await jsm.streams
+        .getMessage(REQUEST_LOG_STREAM, { last_by_subj: contentSubject(record.request_id) })
+        .catch(() => null);
+      const parsed = m === null ? undefined : RequestRecord.shape.content.safeParse(m.json());
+      if (parsed?.success) record.content = parsed.data;
+    }),
+  );
+}
+
+interface Acks {
+  /** A reply subject for one write's acknowledgement. */
+  expect(requestId: string): string;
+  /** Writes not acknowledged yet. */
+  pending(): number;
+  /** Waits for the writes in flight (up to their timeout), then stops listening. */
+  stop(): Promise<void>;
+}
+
+/** What a stream's reply to a write says went wrong; undefined when it stored the record. */
+function ackError(msg: Msg): Error | undefined {
+  // No stream listens on the subject (JetStream off, stream deleted): the server says 503.
+  if (msg.headers?.hasError) return new Error(`no stream took the record (${msg.headers.code})`);
+  try {
+    const ack = msg.json<{ stream?: string; error?: { description?: string } }>();
+    if (ack.error !== undefined) return new Error(ack.error.description ?? 'the stream refused the record');
+    return ack.stream ? undefined : new Error('invalid ack response');
+  } catch {
+    return new Error('invalid ack response');
+  }
+}
+
+/**
+ * The acknowledgements of every write on one wildcard subscription, timed out by one timer: what
+ * `js.publish` does per write (a request, a timer, and error objects with stack traces built in
+ * advance) cost the telemetry process about 8% of its CPU.
+ */
+function createAcks(nc: NatsConnection, onFailed: (err: Error, requestId: string) => void): Acks {
+  const prefix = createInbox();
+  /** Reply subject → the write's request id and when it was sent; oldest first. */
+  const waiting = new Map<string, { requestId: string; sentAt: number }>();
+  let next = 0;
+  let drained: (() => void) | undefined;
+  const settled = (subject: string): void => {
+    waiting.delete(subject);
+    if (waiting.size === 0) drained?.();
+  };
+
+  const sub = nc.subscribe(`${prefix}.*`, {
+    callback: (err, msg) => {
+      const write = err ? undefined : waiting.get(msg.subject);
+      if (write === undefined) return;
+      const problem = ackError(msg);
+      if (problem !== undefined) onFailed(problem, write.requestId);
+      settled(msg.subject);
+    },
+  });
+  const expire = (): void => {
+    const oldest = Date.now() - ACK_TIMEOUT_MS;
+    for (const [subject, write] of waiting) {
+      if (write.sentAt > oldest) break;
+      onFailed(new Error(`no acknowledgement in ${ACK_TIMEOUT_MS} ms`), write.requestId);
+      settled(subject);
+    }
+  };
+  const timer = setInterval(expire, 1_000);
+  timer.unref();
+
+  return {
+    expect(requestId) {
+      const subject = `${prefix}.${(next++).toString(36)}`;
+      waiting.set(subject, { requestId, sentAt: Date.now() });
+      return subject;
+    },
+    pending: () => waiting.size,
     async stop() {
-      await Promise.allSettled([...writes]);
+      if (waiting.size > 0) await new Promise<void>((resolve) => (drained = resolve));
+      clearInterval(timer);
+      sub.unsubscribe();
     },
   };
 }
@@ -101,9 +196,14 @@ async function scan(js: JetStreamClient, jsm: JetStreamManager, q: RequestLogQue
 
   const consumer = await js.consumers.get(
     REQUEST_LOG_STREAM,
+    // Records only: content messages share the stream.
     q.since === undefined
-      ? { deliver_policy: DeliverPolicy.All }
-      : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(q.since).toISOString() },
+      ? { deliver_policy: DeliverPolicy.All, filter_subjects: Subjects.requestLog }
+      : {
+          deliver_policy: DeliverPolicy.StartTime,
+          opt_start_time: new Date(q.since).toISOString(),
+          filter_subjects: Subjects.requestLog,
+        },
   );
   const newest: RequestRecord[] = [];
   let dropped = false;

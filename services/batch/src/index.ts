@@ -1,0 +1,1 @@
+export { startBatch } from './service.js';

@@ -1,22 +1,15 @@
 import type { FastifyReply } from 'fastify';
-import {
-  bodyLimitOf,
-  claimCheckOf,
-  completedEvent,
-  publishCompleted,
-  type Frame,
-  type MsgHdrs,
-} from '@switchyard/bus';
+import { bodyLimitOf, claimCheckOf, type Frame, type MsgHdrs } from '@switchyard/bus';
 import {
   ANSWER_HEADER_PREFIX,
   FrameKinds,
   GatewayError,
   Subjects,
   isGatewayError,
-  type ErrorCode,
 } from '@switchyard/contracts';
 import type { IngressContext } from '../context.js';
 import { sendError, setRetryAfter } from '../send-error.js';
+import { accountIngressError } from './account-ingress-error.js';
 import { errorOfFrame, type ReplyDialect } from './dialect.js';
 import { openExchange } from './exchange.js';
 import { streamEvents } from './stream-events.js';
@@ -32,12 +25,6 @@ export interface BusRequest {
   /** Translates every reply frame into another API's dialect; without it frames pass as bytes. */
   dialect?: ReplyDialect | undefined;
 }
-
-/**
- * Errors only the ingress can give (no stage got the request, or none answered in time): no stage
- * emits their completion event, so the ingress does.
- */
-const ANSWERED_BY_INGRESS: ReadonlySet<ErrorCode> = new Set(['unavailable', 'timeout']);
 
 /** What the stages asked to tell the caller (`sy-answer-x-ratelimit-…`) becomes HTTP headers. */
 function setAnswerHeaders(reply: FastifyReply, frame: Frame): void {
@@ -114,9 +101,7 @@ export async function relayRequest(
     return undefined;
   }
   if (isGatewayError(first)) {
-    if (ANSWERED_BY_INGRESS.has(first.code)) {
-      publishCompleted(nc, completedEvent(request.headers, { status: first.status, errorCode: first.code }));
-    }
+    accountIngressError(nc, request.headers, first);
     return sendError(reply, first, request.dialect?.errorBody);
   }
   setAnswerHeaders(reply, first);

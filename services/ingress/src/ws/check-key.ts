@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { completedEvent, newTraceparent, publishCompleted } from '@switchyard/bus';
+import { newTraceparent } from '@switchyard/bus';
 import { FrameKinds, GatewayError, Ops, Subjects, isGatewayError } from '@switchyard/contracts';
 import { toBusHeaders } from '../bus-headers.js';
 import type { IngressContext } from '../context.js';
+import { accountIngressError } from '../relay/account-ingress-error.js';
 import { errorOfFrame } from '../relay/dialect.js';
 import { openExchange } from '../relay/exchange.js';
 
@@ -43,9 +44,7 @@ export async function checkKey(
   const first = await exchange.first;
   exchange.close();
   if (isGatewayError(first)) {
-    if (first.code === 'unavailable' || first.code === 'timeout') {
-      publishCompleted(nc, completedEvent(headers, { status: first.status, errorCode: first.code }));
-    }
+    accountIngressError(nc, headers, first);
     return first;
   }
   return first.kind === FrameKinds.error ? errorOfFrame(first) : undefined;

@@ -8,17 +8,14 @@ import {
   isGatewayError,
   isTerminalFrame,
   toGatewayError,
-  type ErrorCode,
 } from '@switchyard/contracts';
 import { toBusHeaders } from '../bus-headers.js';
 import type { IngressContext } from '../context.js';
+import { accountIngressError } from '../relay/account-ingress-error.js';
 import { openExchange, type Exchange, type ReplyEvent } from '../relay/exchange.js';
 import { toWsBusRequest } from './bus-request.js';
 import type { ClientFrame, RequestFrame, RequestId } from './client-frame.js';
 import { answerHeaders, errorFrame, toServerFrame, type ServerFrame } from './server-frame.js';
-
-/** As for HTTP: errors no stage emits a completion event for, so the ingress does. */
-const ANSWERED_BY_INGRESS: ReadonlySet<ErrorCode> = new Set(['unavailable', 'timeout']);
 
 interface Running {
   requestId: string;
@@ -100,9 +97,7 @@ export function createWsSession(ctx: IngressContext, socket: WebSocket, authoriz
     }
     if (isGatewayError(event)) {
       finish(id, r);
-      if (ANSWERED_BY_INGRESS.has(event.code)) {
-        publishCompleted(nc, completedEvent(r.headers, { status: event.status, errorCode: event.code }));
-      }
+      accountIngressError(nc, r.headers, event);
       send(errorFrame(id, event, headersOnce(r)));
       return;
     }

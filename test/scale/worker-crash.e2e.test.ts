@@ -70,11 +70,12 @@ describe('kill -9 of a worker under load', () => {
     expect(answers.filter((a) => a.hung || a.status === 0)).toEqual([]);
     const failed = answers.filter((a) => a.status !== 200);
     // Only what the dead worker held fails, and cleanly: a timeout in OpenAI's shape, at the deadline.
+    // (Until the NATS server has seen the dead connection close, it may still hand it a message.)
     expect(failed.length).toBeLessThanOrEqual(CLIENTS);
     for (const a of failed) {
       expect(a.status).toBe(504);
       expect(a.code).toBeDefined();
-      expect(a.startedAt).toBeLessThan(killedAt);
+      expect(a.startedAt).toBeLessThan(killedAt + 500);
       expect(a.ms).toBeLessThan(REQUEST_TIMEOUT_MS + 2_000);
     }
     // Everything sent once the kill was noticed is served by the survivor.

@@ -84,21 +84,25 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
       }),
     );
   }
-  const eventsSub = nc.subscribe(Subjects.events.all, {
-    // Replicas share the events, each counting its share; Prometheus sums them.
-    queue: QueueGroups.telemetry,
-    callback: (err, msg) => {
-      if (err) {
-        log.error({ err }, 'event subscription error');
-        return;
-      }
-      try {
-        byEvent.get(msg.subject)?.(msg.data);
-      } catch (cause) {
-        log.error({ err: cause, subject: msg.subject }, 'event handler failed');
-      }
-    },
-  });
+  // One subscription per handled kind, not `events.>`: an event nobody handles here (one
+  // attempt.started per request) then costs this process no delivery at all.
+  const eventSubs = [...byEvent].map(([subject, handle]) =>
+    nc.subscribe(subject, {
+      // Replicas share the events, each counting its share; Prometheus sums them.
+      queue: QueueGroups.telemetry,
+      callback: (err, msg) => {
+        if (err) {
+          log.error({ err }, 'event subscription error');
+          return;
+        }
+        try {
+          handle(msg.data);
+        } catch (cause) {
+          log.error({ err: cause, subject: msg.subject }, 'event handler failed');
+        }
+      },
+    }),
+  );
   // Every replica hears every heartbeat: each exports the whole pipeline's stage load.
   const presenceSub = nc.subscribe(Subjects.presence, {
     callback: (err, msg) => {
@@ -121,7 +125,7 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
     url: server.url,
     async stop() {
       for (const sub of adminSubs) await sub.drain().catch(() => undefined);
-      await eventsSub.drain().catch(() => undefined);
+      for (const sub of eventSubs) await sub.drain().catch(() => undefined);
       presenceSub.unsubscribe();
       await accounting?.stop();
       await requestLog?.stop();

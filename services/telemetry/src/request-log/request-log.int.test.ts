@@ -52,4 +52,14 @@ describe('request log writes', () => {
     await requestLog.stop();
     expect(dropped).toEqual(['error']);
   });
+
+  it('never throws: a write on a closed connection is counted as failed', async () => {
+    const own = await connectBus({ url: nats.url, name: 'request-log-closed', log });
+    const dropped: string[] = [];
+    const requestLog = await startRequestLog({ nc: own, log, config, onDropped: (r) => dropped.push(r) });
+    await own.close();
+    expect(() => requestLog.append(record('closed'))).not.toThrow();
+    await requestLog.stop();
+    expect(dropped).toEqual(['error']);
+  });
 });

@@ -82,7 +82,13 @@ export async function startRequestLog({ nc, log, config, onDropped }: RequestLog
     }
     const headers = natsHeaders();
     headers.set('Nats-Msg-Id', msgId);
-    nc.publish(subject, data, { reply: acks.expect(requestId), headers });
+    const reply = acks.expect(requestId);
+    try {
+      nc.publish(subject, data, { reply, headers });
+    } catch (err) {
+      // A closed connection or a record over the server's max_payload: a failed write, not a throw.
+      acks.failed(reply, err instanceof Error ? err : new Error(String(err)));
+    }
   };
 
   return {
@@ -117,6 +123,8 @@ async function joinContent(jsm: JetStreamManager, records: RequestRecord[]): Pro
 interface Acks {
   /** A reply subject for one write's acknowledgement. */
   expect(requestId: string): string;
+  /** The write could not be sent: counted as failed at once. */
+  failed(subject: string, err: Error): void;
   /** Writes not acknowledged yet. */
   pending(): number;
   /** Waits for the writes in flight (up to their timeout), then stops listening. */
@@ -177,6 +185,12 @@ function createAcks(nc: NatsConnection, onFailed: (err: Error, requestId: string
       const subject = `${prefix}.${(next++).toString(36)}`;
       waiting.set(subject, { requestId, sentAt: Date.now() });
       return subject;
+    },
+    failed(subject, err) {
+      const write = waiting.get(subject);
+      if (write === undefined) return;
+      onFailed(err, write.requestId);
+      settled(subject);
     },
     pending: () => waiting.size,
     async stop() {

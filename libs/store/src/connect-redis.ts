@@ -5,6 +5,12 @@ export interface RedisConnection {
   readonly client: Redis;
   /** Connected and answering: while false, commands fail at once rather than queue. */
   readonly ready: boolean;
+  /**
+   * Resolves once connected, or after `timeoutMs` if Redis is not there (the service then starts
+   * anyway, in its degraded mode): a service waits for it at start so its first requests don't
+   * meet a connection still opening.
+   */
+  whenReady(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,6 +73,18 @@ export function connectRedis({
     client,
     get ready() {
       return client.status === 'ready';
+    },
+    whenReady(timeoutMs) {
+      if (client.status === 'ready') return Promise.resolve();
+      return new Promise((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          client.off('ready', done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        client.once('ready', done);
+      });
     },
     async close() {
       client.removeAllListeners('ready');

@@ -9,16 +9,23 @@ import { createStoreAnswer, createWakeWaiters } from './handlers/store-answer.js
 import { createEmbedPrompt } from './semantic/embed-prompt.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { createRedisStore } from './store/redis-store.js';
+import type { ResponseStore } from './store/response-store.js';
+
+/** How long a starting cache waits for Redis before serving anyway (bypassing until it comes). */
+const REDIS_START_WAIT_MS = 5_000;
 
 /**
  * The cache stage, between policy and the router: answers from Redis (or memory without
  * `redis.url`), stores answers sent to `Subjects.cacheStore`, and purges on the admin call.
  */
 export async function startCache({ nc, presence, log, config }: ServiceDeps): Promise<RunningService> {
-  const store =
-    config.redis.url === undefined
-      ? createMemoryStore(config.cache.max_entries)
-      : createRedisStore(connectRedis({ url: config.redis.url, log, name: 'switchyard-cache' }));
+  let store: ResponseStore;
+  if (config.redis.url === undefined) store = createMemoryStore(config.cache.max_entries);
+  else {
+    const redis = connectRedis({ url: config.redis.url, log, name: 'switchyard-cache' });
+    await redis.whenReady(REDIS_START_WAIT_MS);
+    store = createRedisStore(redis);
+  }
   const alarm = createStoreAlarm(nc, log, { service: 'cache', store: config.redis.url ? 'redis' : 'memory' });
   const waiters = createWaiters();
   const semanticWanted =

@@ -1,7 +1,7 @@
 import { createStoreAlarm, type StageRequest, type StoreAlarm } from '@switchyard/bus';
 import type { Op } from '@switchyard/contracts';
 import type { ServiceDeps } from '@switchyard/runtime';
-import { connectRedis, type RedisConnection } from '@switchyard/store';
+import { connectRedis } from '@switchyard/store';
 import type { Identity } from '../domain/key-table.js';
 import { createAdmit } from './admit.js';
 import type { CountTokens } from './estimate-tokens.js';
@@ -41,23 +41,10 @@ export async function startAdmission({ nc, log, config }: ServiceDeps): Promise<
     store = createMemoryLimitStore();
   } else {
     const redis = connectRedis({ url: config.redis.url, log, name: 'switchyard-policy' });
-    await whenReady(redis, REDIS_START_WAIT_MS);
+    await redis.whenReady(REDIS_START_WAIT_MS);
     store = createRedisLimitStore(redis);
   }
   const alarm = createStoreAlarm(nc, log, { service: 'policy', store: 'redis' });
   const admit = createAdmit({ store, alarm, failMode: config.policy.fail_mode, tokenizer: loadTokenizer });
   return { admit, store, alarm, stop: () => store.close() };
-}
-
-function whenReady(redis: RedisConnection, timeoutMs: number): Promise<void> {
-  if (redis.ready) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      redis.client.off('ready', done);
-      resolve();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    redis.client.once('ready', done);
-  });
 }

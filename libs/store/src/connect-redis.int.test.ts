@@ -39,6 +39,23 @@ describe('connectRedis', () => {
   });
 });
 
+describe('whenReady', () => {
+  it('resolves once connected, or after its bound when Redis is not there', async () => {
+    const log = createLogger({ name: 'test', level: 'silent' });
+    const fresh = connectRedis({ url: redis.url, log, name: 'sy-test-ready' });
+    await fresh.whenReady(5_000);
+    expect(fresh.ready).toBe(true);
+    await fresh.close();
+
+    const nowhere = connectRedis({ url: 'redis://127.0.0.1:1', log, name: 'sy-test-nowhere' });
+    const started = Date.now();
+    await nowhere.whenReady(300);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(nowhere.ready).toBe(false);
+    await nowhere.close();
+  });
+});
+
 describe('redactRedisUrl', () => {
   it('hides the password and keeps the rest', () => {
     expect(redactRedisUrl('redis://user:s3cret@cache:6379/0')).toBe('redis://user:***@cache:6379/0');

@@ -29,7 +29,7 @@ export function findBinary(name: string, debianPackage: string): string {
 }
 
 /** nats-server with JetStream (the telemetry service keeps its request log there) and 8 MB payloads, like production. */
-export async function startNats(children: Children): Promise<{ url: string; child: Child }> {
+export async function startNats(children: Children, name = 'nats'): Promise<{ url: string; child: Child }> {
   const binary = findBinary('nats-server', 'nats-server');
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-nats-'));
   const port = await freePort();
@@ -43,7 +43,7 @@ export async function startNats(children: Children): Promise<{ url: string; chil
       '',
     ].join('\n'),
   );
-  const child = children.spawn('nats', binary, ['-c', config], {});
+  const child = children.spawn(name, binary, ['-c', config], {});
   await child.waitFor(/Server is ready/, 15_000);
   return { url: `nats://127.0.0.1:${port}`, child };
 }

@@ -68,8 +68,15 @@ function streamRows(s: ScenarioSummary): string[][] {
 /** CPU µs per request: each process in the Switchyard runs, then each target's whole-machine total. */
 function cpuTable(scenarios: readonly ScenarioSummary[], idle: Record<string, number>): string {
   const processes = new Set<string>();
-  for (const s of scenarios)
-    for (const name of Object.keys(s.targets.switchyard?.cpuUsPerRequest ?? {})) processes.add(name);
+  /** Which Switchyard's runs a process belongs to: the co-located target's processes are its own. */
+  const owner = new Map<string, 'switchyard' | 'colocated'>();
+  for (const target of ['switchyard', 'colocated'] as const)
+    for (const s of scenarios)
+      for (const name of Object.keys(s.targets[target]?.cpuUsPerRequest ?? {})) {
+        if (name === 'loadgen' || owner.has(name)) continue;
+        owner.set(name, target);
+        processes.add(name);
+      }
   const cell = (t: TargetSummary | undefined, name: string) => fmt(t?.cpuUsPerRequest[name], 0);
   // The load generator is the client, not part of any target: left out of the totals.
   const total = (t: TargetSummary | undefined) =>
@@ -79,9 +86,9 @@ function cpuTable(scenarios: readonly ScenarioSummary[], idle: Record<string, nu
           .reduce((sum, [, v]) => sum + v, 0)
       : NaN;
   const rows = [...processes].map((name) => [
-    name,
+    owner.get(name) === 'colocated' ? `${name} (colocated runs)` : name,
     fmt(idle[name], 1),
-    ...scenarios.map((s) => cell(s.targets.switchyard, name)),
+    ...scenarios.map((s) => cell(s.targets[owner.get(name)!], name)),
   ]);
   rows.push([
     'baseline proxy (in baseline runs)',
@@ -89,11 +96,12 @@ function cpuTable(scenarios: readonly ScenarioSummary[], idle: Record<string, nu
     ...scenarios.map((s) => cell(s.targets.baseline, 'baseline')),
   ]);
   for (const target of TARGETS as TargetName[])
-    rows.push([
-      `**total, ${target} runs** (load generator excluded)`,
-      '',
-      ...scenarios.map((s) => fmt(total(s.targets[target]), 0)),
-    ]);
+    if (scenarios.some((s) => s.targets[target] !== undefined))
+      rows.push([
+        `**total, ${target} runs** (load generator excluded)`,
+        '',
+        ...scenarios.map((s) => fmt(total(s.targets[target]), 0)),
+      ]);
   return table(
     ['process (Switchyard runs)', 'idle (CPU ms/s)', ...scenarios.map((s) => s.scenario.id)],
     rows,

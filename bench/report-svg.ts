@@ -29,7 +29,8 @@ function panel(s: ScenarioSummary, y0: number): string[] {
   const parts: string[] = [];
   const plotHeight = PANEL_HEIGHT - 70;
   const plotWidth = WIDTH - LEFT - 20;
-  const values = TARGETS.flatMap((t) => PERCENTILES.map((p) => s.targets[t]?.latencyMs[p].median ?? NaN));
+  const targets = TARGETS.filter((t) => s.targets[t] !== undefined);
+  const values = targets.flatMap((t) => PERCENTILES.map((p) => s.targets[t]?.latencyMs[p].median ?? NaN));
   const top = niceCeiling(Math.max(0, ...values.filter(Number.isFinite)));
   const baseY = y0 + 30 + plotHeight;
   const scale = (v: number) => (v / top) * plotHeight;
@@ -40,9 +41,9 @@ function panel(s: ScenarioSummary, y0: number): string[] {
   parts.push(`<line x1="${LEFT}" y1="${baseY}" x2="${LEFT}" y2="${baseY - plotHeight}" stroke="#333"/>`);
   parts.push(`<text x="${LEFT - 6}" y="${baseY - plotHeight + 4}" text-anchor="end">${label(top)}</text>`);
   parts.push(`<text x="${LEFT - 6}" y="${baseY + 4}" text-anchor="end">0</text>`);
-  const groupWidth = plotWidth / TARGETS.length;
+  const groupWidth = plotWidth / Math.max(1, targets.length);
   const barWidth = Math.min(60, (groupWidth - 40) / PERCENTILES.length);
-  TARGETS.forEach((target, g) => {
+  targets.forEach((target, g) => {
     const gx = LEFT + g * groupWidth + (groupWidth - barWidth * PERCENTILES.length) / 2;
     PERCENTILES.forEach((p, i) => {
       const v = s.targets[target]?.latencyMs[p].median ?? NaN;

@@ -18,7 +18,6 @@ import { readSettings, type Settings } from './settings.js';
 import { summarizeRss, summarizeScenario } from './summarize.js';
 import { BENCH_KEY, startSwitchyard, waitUntilServing } from './switchyard.js';
 import {
-  TARGETS,
   type LoadResult,
   type Percentiles,
   type RssSeries,
@@ -29,17 +28,12 @@ import {
 const root = join(import.meta.dirname, '..');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** The processes each target's requests pass through: only theirs are charged CPU for its runs. */
-const PATH_OF: Record<TargetName, (name: string) => boolean> = {
-  direct: (name) => name === 'upstream',
-  baseline: (name) => name === 'upstream' || name === 'baseline',
-  switchyard: (name) => name !== 'baseline',
-};
-
 interface Setup {
-  urls: Record<TargetName, string>;
+  urls: Partial<Record<TargetName, string>>;
   /** Long-running processes, by name. */
   processes: Child[];
+  /** The processes each target's requests pass through: only theirs are charged CPU for its runs. */
+  pathOf: Partial<Record<TargetName, Child[]>>;
 }
 
 function build(settings: Settings): void {
@@ -89,10 +83,35 @@ async function setUp(children: Children, settings: Settings, profileDir: string)
     logLevel: settings.logLevel,
   });
   await waitUntilServing(switchyard.url);
-  return {
+  const setup: Setup = {
     urls: { direct: upstreamUrl, baseline: baselineUrl, switchyard: switchyard.url },
     processes: [nats.child, redis.child, upstream, baseline, ...switchyard.processes],
+    pathOf: {
+      direct: [upstream],
+      baseline: [upstream, baseline],
+      switchyard: [nats.child, redis.child, upstream, ...switchyard.processes],
+    },
   };
+  if (settings.targets.includes('colocated')) {
+    // Its own NATS, so that neither gateway's stages take the other's messages; Redis is shared.
+    log('starting Switchyard co-located (ingress, policy, cache and router in one process)…');
+    const natsCo = await startNats(children, 'nats-co');
+    const colocated = await startSwitchyard(children, {
+      root,
+      natsUrl: natsCo.url,
+      redisUrl: redis.url,
+      upstreamUrl,
+      fromSource: settings.fromSource,
+      cpuProf: { services: settings.cpuProf, dir: profileDir },
+      logLevel: settings.logLevel,
+      colocated: true,
+    });
+    await waitUntilServing(colocated.url);
+    setup.urls.colocated = colocated.url;
+    setup.processes.push(natsCo.child, ...colocated.processes);
+    setup.pathOf.colocated = [natsCo.child, redis.child, upstream, ...colocated.processes];
+  }
+  return setup;
 }
 
 /** JSON has no NaN: percentiles nobody measured come back as null. */
@@ -140,9 +159,9 @@ async function measure(
   settings: Settings,
   rep: number,
 ) {
-  const charged = setup.processes.filter((p) => PATH_OF[target](p.name));
+  const charged = setup.pathOf[target]!;
   const before = charged.map((p) => cpuUs(p.pid));
-  const load = await runLoadgen(children, loadOptions(scenario, setup.urls[target], settings.durationS));
+  const load = await runLoadgen(children, loadOptions(scenario, setup.urls[target]!, settings.durationS));
   const cpuUsPerRequest: Record<string, number> = {};
   charged.forEach((p, i) => (cpuUsPerRequest[p.name] = (cpuUs(p.pid) - before[i]!) / load.ok));
   cpuUsPerRequest['loadgen'] = load.cpuUs / load.ok;
@@ -173,7 +192,10 @@ async function soak(children: Children, setup: Setup, settings: Settings): Promi
   const timer = setInterval(sample, settings.rssEveryS * 1000);
   const soakScenario = SCENARIOS.find((s) => s.id === 'open-500')!;
   try {
-    const load = await runLoadgen(children, loadOptions(soakScenario, setup.urls.switchyard, settings.soakS));
+    const load = await runLoadgen(
+      children,
+      loadOptions(soakScenario, setup.urls.switchyard!, settings.soakS),
+    );
     log(
       `soak: ${load.ok} ok, ${load.errors} errors, ${load.timeouts} timeouts, p99 ${load.latencyMs.p99} ms`,
     );
@@ -209,7 +231,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stopAndExit(143));
   // A deadline for the whole run: whatever happens, the bench ends and takes its children with it.
   const perRun = settings.durationS + settings.warmupS / settings.runs + 5;
-  const budgetS = 300 + scenarioList.length * TARGETS.length * settings.runs * perRun + settings.soakS * 1.2;
+  const budgetS =
+    300 + scenarioList.length * settings.targets.length * settings.runs * perRun + settings.soakS * 1.2;
   setTimeout(() => {
     log(`the bench ran past its ${Math.round(budgetS)} s deadline: stopping`);
     stopAndExit(1);
@@ -218,14 +241,14 @@ async function main(): Promise<void> {
   try {
     const setup = await setUp(children, settings, profileDir);
     const records: RunRecord[] = [];
-    const total = scenarioList.length * TARGETS.length * settings.runs;
+    const total = scenarioList.length * settings.targets.length * settings.runs;
     for (const scenario of scenarioList) {
       if (settings.warmupS > 0)
-        for (const target of TARGETS)
-          await runLoadgen(children, loadOptions(scenario, setup.urls[target], settings.warmupS));
+        for (const target of settings.targets)
+          await runLoadgen(children, loadOptions(scenario, setup.urls[target]!, settings.warmupS));
       // Targets interleaved within each repetition, so drift in the machine's load hits them alike.
       for (let rep = 1; rep <= settings.runs; rep++)
-        for (const target of TARGETS) {
+        for (const target of settings.targets) {
           const record = await measure(children, setup, scenario, target, settings, rep);
           records.push(record);
           const { rps, latencyMs: l, errors, timeouts } = record.load;

@@ -1,3 +1,5 @@
+import { DEFAULT_TARGETS, TARGETS, type TargetName } from './types.js';
+
 /** How a bench run is shaped; every knob is an environment variable (see bench/README.md). */
 export interface Settings {
   /** Measured repetitions of each scenario per target. */
@@ -20,6 +22,17 @@ export interface Settings {
   logLevel: string;
   /** Scenario ids to run; empty runs them all. */
   scenarios: string[];
+  /** Targets measured, in this order within each repetition. */
+  targets: TargetName[];
+}
+
+function targets(env: NodeJS.ProcessEnv): TargetName[] {
+  const raw = (env['BENCH_TARGETS'] ?? '').split(',').filter(Boolean);
+  if (raw.length === 0) return [...DEFAULT_TARGETS];
+  const unknown = raw.filter((t) => !(TARGETS as readonly string[]).includes(t));
+  if (unknown.length > 0)
+    throw new Error(`BENCH_TARGETS: unknown target ${unknown.join(', ')} (known: ${TARGETS.join(', ')})`);
+  return TARGETS.filter((t) => raw.includes(t));
 }
 
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -50,5 +63,6 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv): S
     streamChunks: Math.max(1, Math.round(number(env, 'BENCH_STREAM_CHUNKS', 10))),
     logLevel: env['BENCH_LOG_LEVEL'] ?? 'info',
     scenarios: (env['BENCH_SCENARIOS'] ?? '').split(',').filter(Boolean),
+    targets: targets(env),
   };
 }

@@ -7,6 +7,12 @@ import { CACHED_MODEL, MODEL } from './scenarios.js';
 
 export const BENCH_KEY = 'sk-bench-0123456789abcdef';
 export const SERVICES = ['policy', 'cache', 'router', 'telemetry', 'worker', 'ingress'] as const;
+/** The co-located layout: the edge (ingress, policy, cache, router in one process), then the others. */
+const COLOCATED = [
+  { name: 'telemetry-co', args: ['telemetry'] },
+  { name: 'worker-co', args: ['worker', '--provider', 'bench'] },
+  { name: 'edge', args: ['ingress', 'policy', 'cache', 'router'] },
+] as const;
 
 export interface SwitchyardOptions {
   root: string;
@@ -17,16 +23,18 @@ export interface SwitchyardOptions {
   /** Services to run under --cpu-prof, and where their profiles go. */
   cpuProf: { services: string[]; dir: string };
   logLevel: string;
+  /** Ingress, policy, cache and router in one process with `server.local_dispatch`. */
+  colocated?: boolean;
 }
 
 /**
  * The bench's config: one key with a per-minute limit so high it never refuses (the limit path
  * still runs, as it would in production), the cache on only for `bench-cached`, telemetry on.
  */
-export function benchConfig(upstreamUrl: string): string {
+export function benchConfig(upstreamUrl: string, localDispatch = false): string {
   const deployment = `{ provider: bench, model: bench-model }`;
   return [
-    'server: { port: 0, request_timeout_ms: 30000 }',
+    `server: { port: 0, request_timeout_ms: 30000, local_dispatch: ${localDispatch} }`,
     'telemetry: { port: 0 }',
     `master_key: ${randomBytes(16).toString('hex')}`,
     `policy: { signing_secret: ${randomBytes(32).toString('hex')} }`,
@@ -48,7 +56,7 @@ export async function startSwitchyard(
 ): Promise<{ url: string; processes: Child[]; configPath: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const configPath = join(dir, 'switchyard.yaml');
-  writeFileSync(configPath, benchConfig(options.upstreamUrl));
+  writeFileSync(configPath, benchConfig(options.upstreamUrl, options.colocated));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'],
     HOME: process.env['HOME'],
@@ -61,24 +69,31 @@ export async function startSwitchyard(
   const entry = options.fromSource
     ? ['--conditions=@switchyard/source', '--import', 'tsx', 'apps/switchyard/src/main.ts']
     : ['apps/switchyard/dist/main.js'];
-  const start = (service: (typeof SERVICES)[number]) => {
-    const profile = options.cpuProf.services.includes(service)
-      ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProf.dir, '--cpu-prof-name', `${service}.cpuprofile`]
+  const start = (name: string, args: readonly string[]) => {
+    const profile = options.cpuProf.services.includes(name)
+      ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProf.dir, '--cpu-prof-name', `${name}.cpuprofile`]
       : [];
-    const args = service === 'worker' ? ['worker', '--provider', 'bench'] : [service];
-    return children.spawn(service, process.execPath, [...profile, ...entry, ...args], {
+    return children.spawn(name, process.execPath, [...profile, ...entry, ...args], {
       cwd: options.root,
       env,
     });
   };
-  const processes = SERVICES.map(start);
-  const ready = processes.map((child) =>
-    child.name === 'ingress'
+  const layout: { name: string; args: readonly string[]; started: string }[] = options.colocated
+    ? COLOCATED.map(({ name, args }) => ({ name, args, started: args[0] }))
+    : SERVICES.map((service) => ({
+        name: service,
+        args: service === 'worker' ? ['worker', '--provider', 'bench'] : [service],
+        started: service,
+      }));
+  const processes = layout.map(({ name, args }) => start(name, args));
+  const ready = processes.map((child, i) =>
+    layout[i]!.args.includes('ingress')
       ? child.waitFor(/"url":"(http:\/\/[^"]+)","msg":"ingress listening"/, 60_000)
-      : child.waitFor(new RegExp(`${child.name} started`), 60_000),
+      : child.waitFor(new RegExp(`${layout[i]!.started} started`), 60_000),
   );
   const matches = await Promise.all(ready);
-  return { url: matches[SERVICES.indexOf('ingress')]![1]!, processes, configPath };
+  const ingress = layout.findIndex((l) => l.args.includes('ingress'));
+  return { url: matches[ingress]![1]!, processes, configPath };
 }
 
 /** Presence settles within a heartbeat of every process starting: retry until a request goes through. */

@@ -1,6 +1,11 @@
-/** Where a scenario's load goes: the upstream itself, the pass-through proxy, or the gateway. */
-export type TargetName = 'direct' | 'baseline' | 'switchyard';
-export const TARGETS: readonly TargetName[] = ['direct', 'baseline', 'switchyard'];
+/**
+ * Where a scenario's load goes: the upstream itself, the pass-through proxy, the gateway with every
+ * service in its own process, or the gateway with ingress, policy, cache and router in one process
+ * (`colocated`, local dispatch on; run only when `BENCH_TARGETS` names it).
+ */
+export type TargetName = 'direct' | 'baseline' | 'switchyard' | 'colocated';
+export const TARGETS: readonly TargetName[] = ['direct', 'baseline', 'switchyard', 'colocated'];
+export const DEFAULT_TARGETS: readonly TargetName[] = ['direct', 'baseline', 'switchyard'];
 
 /** Latency percentiles in milliseconds. */
 export interface Percentiles {

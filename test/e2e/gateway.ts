@@ -1,4 +1,4 @@
-import { connectBus, createPresence, type NatsConnection } from '@switchyard/bus';
+import { connectBus, createPresence, enableLocalDispatch, type NatsConnection } from '@switchyard/bus';
 import { SERVICES, type ServiceName } from '@switchyard/cli';
 import { parseConfig, type SwitchyardConfig } from '@switchyard/config';
 import { createLogger } from '@switchyard/log';
@@ -18,11 +18,19 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-/** Every service in this process, as `npm start` runs them, against the given NATS and config. */
-export async function startGateway(natsUrl: string, document: Record<string, unknown>): Promise<TestGateway> {
+/**
+ * Every service in this process, as `npm start` runs them, against the given NATS and config
+ * (`only`: just these). Stages talk over NATS unless the document sets `server.local_dispatch`.
+ */
+export async function startGateway(
+  natsUrl: string,
+  document: Record<string, unknown>,
+  only?: readonly ServiceName[],
+): Promise<TestGateway> {
   const config = parseConfig({ server: { port: 0 }, telemetry: { port: 0 }, ...document });
   const log = createLogger({ name: 'e2e', level: process.env['E2E_LOG_LEVEL'] ?? 'silent' });
   const nc = await connectBus({ url: natsUrl, name: 'e2e-gateway', log });
+  if (config.server.local_dispatch) enableLocalDispatch(nc);
   const presence = createPresence(nc);
   const deps: ServiceDeps = { nc, presence, log, config };
   const running = new Map<ServiceName, RunningService>();
@@ -33,11 +41,12 @@ export async function startGateway(natsUrl: string, document: Record<string, unk
     running.set(name, service);
     if ('url' in service && typeof service.url === 'string') urls.set(name, service.url);
   };
-  for (const name of Object.keys(SERVICES) as ServiceName[]) await startService(name);
+  for (const name of Object.keys(SERVICES) as ServiceName[])
+    if (only === undefined || only.includes(name)) await startService(name);
 
   return {
-    url: urls.get('ingress')!,
-    metricsUrl: urls.get('telemetry')!,
+    url: urls.get('ingress') ?? '',
+    metricsUrl: urls.get('telemetry') ?? '',
     nc,
     config,
     startService,

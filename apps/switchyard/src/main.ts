@@ -3,7 +3,7 @@ import { createLogger } from '@switchyard/log';
 import { runService } from '@switchyard/runtime';
 import { parseWorkerProviders, startWorker } from '@switchyard/worker';
 import { KEYS_USAGE, runKeysCli } from './keys-cli.js';
-import { runAll } from './run-all.js';
+import { runAll, startServices } from './run-all.js';
 import { isServiceName, SERVICES } from './services.js';
 
 const USAGE = `Usage: switchyard [command]
@@ -11,6 +11,9 @@ const USAGE = `Usage: switchyard [command]
   all (default)   every service in one process (NATS from NATS_URL, or a local nats-server)
   ingress | policy | cache | router | telemetry | batch
                   one service alone (needs NATS_URL)
+  <service> <service> ...
+                  several services in one process (needs NATS_URL), e.g. ingress policy cache
+                  router; with server.local_dispatch they skip NATS between each other
   worker [--provider <id> ...]
                   provider workers alone (needs NATS_URL); default: every configured provider
   keys | teams <command>
@@ -50,6 +53,9 @@ if (command === 'all') {
       out: (text) => process.stdout.write(text),
       err: (text) => process.stderr.write(text),
     }).then((code) => (process.exitCode = code));
+} else if (isServiceName(command) && args.length > 0 && args.every(isServiceName)) {
+  const names = [command, ...args];
+  void runService({ name: names.join('+'), env: process.env, start: startServices(names) });
 } else if (isServiceName(command)) {
   void runService({ name: command, env: process.env, start: SERVICES[command] });
 } else {

@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { connectBus, createPresence, onShutdownSignal, redactUrl } from '@switchyard/bus';
+import {
+  connectBus,
+  createPresence,
+  enableLocalDispatch,
+  onShutdownSignal,
+  redactUrl,
+} from '@switchyard/bus';
 import { loadConfig, type Env } from '@switchyard/config';
 import type { Logger } from '@switchyard/log';
 import { startOtel } from '@switchyard/otel';
-import type { RunningService } from '@switchyard/runtime';
+import type { RunningService, StartService } from '@switchyard/runtime';
 import { generateDevKey, startBanner } from './dev-key.js';
 import { natsSearchDirs, startLocalNats, type LocalNats } from './local-nats.js';
-import { SERVICES } from './services.js';
+import { SERVICES, type ServiceName } from './services.js';
 
 /**
  * `npm start`: every service in one process on one NATS connection, against NATS_URL or a
@@ -34,6 +40,7 @@ export async function runAll(env: Env, log: Logger, print: (text: string) => voi
       searchDirs: natsSearchDirs(env['PATH']),
     })).url;
   const nc = await connectBus({ url: natsUrl, name: 'switchyard', log });
+  if (config.server.local_dispatch) enableLocalDispatch(nc);
   const presence = createPresence(nc);
 
   const running: RunningService[] = [];
@@ -54,4 +61,29 @@ export async function runAll(env: Env, log: Logger, print: (text: string) => voi
     await otel.stop();
     log.info('stopped');
   });
+}
+
+/**
+ * `switchyard ingress policy cache router`: the named services in one process on one NATS
+ * connection (started in the usual order, stopped in reverse), e.g. an edge process per node
+ * with the workers scaled on their own. With `server.local_dispatch` the stages of this process
+ * hand requests to each other without a NATS round trip.
+ */
+export function startServices(names: readonly ServiceName[]): StartService {
+  const ordered = (Object.keys(SERVICES) as ServiceName[]).filter((name) => names.includes(name));
+  return async (deps) => {
+    const running: RunningService[] = [];
+    try {
+      for (const name of ordered)
+        running.push(await SERVICES[name]({ ...deps, log: deps.log.child({ service: name }) }));
+    } catch (err) {
+      for (const service of running.reverse()) await service.stop();
+      throw err;
+    }
+    return {
+      async stop() {
+        for (const service of [...running].reverse()) await service.stop();
+      },
+    };
+  };
 }

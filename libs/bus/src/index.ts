@@ -5,6 +5,12 @@ export {
   type BusLogger,
   type NatsConnection,
 } from './connect.js';
+export {
+  enableLocalDispatch,
+  localDispatchEnabled,
+  publishOrDeliver,
+  type LocalMessage,
+} from './local-dispatch.js';
 export { createPresence, type Heartbeat, type Presence } from './presence.js';
 export {
   startStage,

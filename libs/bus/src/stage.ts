@@ -8,6 +8,7 @@ import {
 } from '@nats-io/transport-node';
 import { claimCheckOf } from './claim-check.js';
 import type { BusLogger } from './connect.js';
+import { publishOrDeliver, registerLocalConsumer } from './local-dispatch.js';
 import type { Presence } from './presence.js';
 import { createReplier, type Replier } from './replier.js';
 import { checkRequestSignature, unsignedRequestError } from './request-signature.js';
@@ -87,7 +88,10 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     }
   };
 
-  const settle = (req: StageRequest, msg: Msg, outcome: StageOutcome, span: StageSpan): void => {
+  /** A message as this stage handles it: from its NATS subscription, or from a stage of this process. */
+  type Incoming = Pick<Msg, 'subject' | 'data' | 'headers' | 'reply'>;
+
+  const settle = (req: StageRequest, msg: Incoming, outcome: StageOutcome, span: StageSpan): void => {
     if (outcome === undefined || req.reply.finished) {
       endSpan(span.span);
       return;
@@ -99,7 +103,8 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       return;
     }
     injectSpan(span, req.headers);
-    nc.publish(outcome.forward, msg.data, { reply: msg.reply, headers: req.headers });
+    // Through NATS, or straight to the next stage when it runs in this process (local dispatch).
+    publishOrDeliver(nc, outcome.forward, msg.data, { reply: msg.reply, headers: req.headers });
     endSpan(span.span);
   };
 
@@ -111,7 +116,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
   };
 
   /** Fetches a claim-checked body, then handles the message; a reference to nothing is the caller's 400. */
-  const onClaimChecked = (msg: Msg, headers: MsgHdrs): void => {
+  const onClaimChecked = (msg: Incoming, headers: MsgHdrs): void => {
     inFlight++;
     claimCheckOf(nc)
       .get(headers.get(Headers.bodyRef))
@@ -127,7 +132,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       .finally(settled);
   };
 
-  const onMessage = (msg: Msg, body?: Uint8Array): void => {
+  const onMessage = (msg: Incoming, body?: Uint8Array): void => {
     const headers = msg.headers ?? natsHeaders();
     const req: StageRequest = {
       subject: msg.subject,
@@ -192,22 +197,43 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       .finally(settled);
   };
 
+  /** One way in for every message, whether NATS delivered it or a stage of this process handed it over. */
+  const handleMessage = (msg: Incoming): void => {
+    if (readsBody && msg.headers?.get(Headers.bodyRef)) onClaimChecked(msg, msg.headers);
+    else onMessage(msg);
+  };
+
   const subs: Subscription[] = options.subjects.map((subject) =>
     nc.subscribe(subject, {
       queue,
       callback: (err, msg) => {
         if (err) log.error({ err, subject }, 'subscription error');
-        else if (readsBody && msg.headers?.get(Headers.bodyRef)) onClaimChecked(msg, msg.headers);
-        else onMessage(msg);
+        else handleMessage(msg);
       },
     }),
   );
   await nc.flush();
+  // With local dispatch on, a stage of this process forwarding here hands the message over directly.
+  // It is handled in a later microtask, as a NATS delivery would be, and counts as in flight until then.
+  const unregisterLocal = registerLocalConsumer(nc, options.subjects, (msg) => {
+    inFlight++;
+    queueMicrotask(() => {
+      try {
+        handleMessage(msg);
+      } catch (err) {
+        log.error({ err, stage: name }, 'stage failed to take a local message');
+      } finally {
+        settled();
+      }
+    });
+  });
   // Taken off NATS and not finished: queued in the client or in a handler (a worker's calls in progress).
   presence.announce(name, () => inFlight + subs.reduce((n, s) => n + s.getPending(), 0));
 
   return {
     async stop(graceMs = 10_000) {
+      // From now on a forward from this process goes through NATS, to another replica if there is one.
+      unregisterLocal?.();
       presence.withdraw(name);
       await Promise.all(subs.map((s) => s.drain().catch(() => undefined)));
       if (inFlight === 0) return;

@@ -85,6 +85,7 @@ describe('loadConfig with the built-in defaults', () => {
       host: '127.0.0.1',
       port: 8080,
       body_limit_bytes: 8 * 1024 * 1024,
+      local_dispatch: false,
       request_timeout_ms: 600_000,
       ws_ping_interval_ms: 30_000,
       ws_auth_timeout_ms: 5_000,

@@ -14,6 +14,11 @@ export const ServerConfig = z.strictObject({
     .int()
     .min(1024)
     .default(8 * 1024 * 1024),
+  /**
+   * Stages run in one process (`switchyard ingress policy cache router`, `switchyard all`) hand
+   * requests to each other directly instead of through NATS. No effect on a service run alone.
+   */
+  local_dispatch: z.boolean().default(false),
   /** Whole-request deadline, carried through every stage. */
   request_timeout_ms: z.int().min(1).default(600_000),
   /** WebSocket keepalive: the server pings this often; a socket that has not answered the last ping is closed. */

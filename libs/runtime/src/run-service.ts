@@ -1,4 +1,11 @@
-import { connectBus, createPresence, onShutdownSignal, redactUrl, watchConnection } from '@switchyard/bus';
+import {
+  connectBus,
+  createPresence,
+  enableLocalDispatch,
+  onShutdownSignal,
+  redactUrl,
+  watchConnection,
+} from '@switchyard/bus';
 import { loadConfig, type Env } from '@switchyard/config';
 import { createLogger } from '@switchyard/log';
 import { startOtel } from '@switchyard/otel';
@@ -40,6 +47,8 @@ export async function runService({ name, env, start }: RunServiceOptions): Promi
       throw new Error('NATS_URL is not set: a service run on its own needs the address of the NATS server.');
     const nc = await connectBus({ url, name: `switchyard-${name}`, log });
     const connection = watchConnection(nc);
+    // Matters only when `start` runs several stages (`switchyard ingress policy cache router`).
+    if (config.server.local_dispatch) enableLocalDispatch(nc);
     let state: RunState = 'starting';
     if (env['HEALTH_PORT']) {
       ops = await startOpsServer({

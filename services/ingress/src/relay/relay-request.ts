@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { bodyLimitOf, claimCheckOf, type Frame, type MsgHdrs } from '@switchyard/bus';
+import { bodyLimitOf, claimCheckOf, publishOrDeliver, type Frame, type MsgHdrs } from '@switchyard/bus';
 import {
   ANSWER_HEADER_PREFIX,
   FrameKinds,
@@ -93,7 +93,8 @@ export async function relayRequest(
     exchange.close();
   });
 
-  nc.publish(request.subject, payload, { reply: exchange.subject, headers: request.headers });
+  // Straight to policy when it runs in this process with local dispatch on; the headers are read again below.
+  publishOrDeliver(nc, request.subject, payload, { reply: exchange.subject, headers: request.headers }, true);
   const first = await exchange.first;
 
   if (clientGone) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { newTraceparent } from '@switchyard/bus';
+import { newTraceparent, publishOrDeliver } from '@switchyard/bus';
 import { FrameKinds, GatewayError, Ops, Subjects, isGatewayError } from '@switchyard/contracts';
 import { toBusHeaders } from '../bus-headers.js';
 import type { IngressContext } from '../context.js';
@@ -40,7 +40,13 @@ export async function checkKey(
       if (!nc.isClosed()) nc.publish(Subjects.cancel, requestId);
     },
   });
-  nc.publish(Subjects.validatedEntry(Ops.models), EMPTY, { reply: exchange.subject, headers });
+  publishOrDeliver(
+    nc,
+    Subjects.validatedEntry(Ops.models),
+    EMPTY,
+    { reply: exchange.subject, headers },
+    true,
+  );
   const first = await exchange.first;
   exchange.close();
   if (isGatewayError(first)) {

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { bodyLimitOf, claimCheckOf, completedEvent, publishCompleted, type MsgHdrs } from '@switchyard/bus';
+import {
+  bodyLimitOf,
+  claimCheckOf,
+  completedEvent,
+  publishCompleted,
+  publishOrDeliver,
+  type MsgHdrs,
+} from '@switchyard/bus';
 import {
   GatewayError,
   Headers,
@@ -145,7 +152,7 @@ export function createWsSession(ctx: IngressContext, socket: WebSocket, authoriz
     const { subject, body, headers } = request;
     const publish = (payload: Uint8Array): void => {
       if (nc.isClosed()) return;
-      if (!r.ended) nc.publish(subject, payload, { reply: exchange.subject, headers });
+      if (!r.ended) publishOrDeliver(nc, subject, payload, { reply: exchange.subject, headers }, true);
       // Cancelled while its body was being stored: nobody will read it.
       else void claimCheckOf(nc).delete(headers.get(Headers.bodyRef));
     };

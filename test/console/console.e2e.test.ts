@@ -14,6 +14,8 @@ const MASTER = 'sk-master-console-0123456789';
 const UPSTREAM_KEY = 'upstream-secret-key';
 const ARTEFACTS = join(ROOT, 'test-results', 'console');
 const DOC_IMAGES = join(ROOT, 'docs', 'images', 'console');
+/** `UPDATE_DOC_SCREENSHOTS=1 npm test` refreshes the docs' pictures; a plain run leaves the tree clean. */
+const UPDATE_DOCS = process.env['UPDATE_DOC_SCREENSHOTS'] === '1';
 /** Long enough for the telemetry roll-up and one 5 s refresh of the overview. */
 const SEEN_WITHIN = { timeout: 15_000 };
 
@@ -43,7 +45,6 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage();
   mkdirSync(ARTEFACTS, { recursive: true });
-  mkdirSync(DOC_IMAGES, { recursive: true });
 }, 60_000);
 
 afterAll(async () => {
@@ -53,11 +54,11 @@ afterAll(async () => {
   await Promise.all([fake?.stop(), nats?.stop()]);
 });
 
-/** Saves the page as a test artefact and as the docs' picture of it. */
+/** Saves the page as a test artefact (and, when asked, as the docs' picture of it). */
 async function screenshot(name: string): Promise<void> {
   const file = join(ARTEFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
-  copyFileSync(file, join(DOC_IMAGES, `${name}.png`));
+  if (UPDATE_DOCS) copyFileSync(file, join(DOC_IMAGES, `${name}.png`));
 }
 
 const chat = (key: string, traceId = randomBytes(16).toString('hex')) =>

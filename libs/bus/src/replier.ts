@@ -72,7 +72,7 @@ const cacheOutcomeOf = (status: string | undefined): RequestCompleted['cache'] =
 /** Builds the completion event of a request from its headers: one place decides what an event says. */
 export function completedEvent(
   request: MsgHdrs | undefined,
-  outcome: { status: number; errorCode?: string; ttftMs?: number } & ReplyResult,
+  outcome: { status: number; errorCode?: string; ttftMs?: number; usageEstimated?: boolean } & ReplyResult,
 ): RequestCompleted {
   const receivedAt = intHeader(request, Headers.receivedAt) ?? Date.now();
   const event: RequestCompleted = {
@@ -93,6 +93,7 @@ export function completedEvent(
     attempt: intHeader(request, Headers.attempt),
     error_code: outcome.errorCode,
     usage: outcome.usage,
+    usage_estimated: outcome.usageEstimated === true ? true : undefined,
     cost_usd: outcome.cost,
     cache: cacheOutcomeOf(header(request, answerHeader(CACHE_STATUS_HEADER))),
     saved_usd: outcome.savedCost,

@@ -37,6 +37,11 @@ export const RequestCompleted = z.object({
       cache_creation_tokens: z.int().min(0).optional(),
     })
     .optional(),
+  /**
+   * `usage` is partly estimated, not all reported by the provider: a stream cancelled before the
+   * provider reported its final usage (completion tokens counted from the chunks forwarded).
+   */
+  usage_estimated: z.boolean().optional(),
   /** What the usage cost at the model's list (or configured) price; absent when the price is unknown. */
   cost_usd: z.number().min(0).optional(),
   attempt: z.int().min(1).optional(),

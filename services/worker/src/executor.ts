@@ -108,7 +108,10 @@ async function relayStream(
       for (const event of events) {
         for (const e of translate(event)) {
           if (e.kind === 'chunk') {
-            if (e.usage) usage = e.usage;
+            if (e.usage) {
+              usage = e.usage;
+              reply.usage?.(e.usage);
+            }
             if (e.forward) reply.chunk(encoder.encode(e.data));
           } else if (e.kind === 'done') {
             ended = true;

@@ -17,6 +17,48 @@ let closedSockets = 0;
 let acceptedRequests = 0;
 let h: WorkerHarness;
 let configDoc: object;
+/** Streams a few events, then hangs until the worker closes the socket: a stream to cancel mid-way. */
+let midStream: Server;
+const PARTIAL_CHUNKS = 4;
+
+const sse = (event: string | undefined, data: object): string =>
+  `${event === undefined ? '' : `event: ${event}\n`}data: ${JSON.stringify(data)}\n\n`;
+
+function midStreamEvents(url: string): string[] {
+  if (url.endsWith('/v1/messages')) {
+    const deltas = Array.from({ length: PARTIAL_CHUNKS }, (_, i) =>
+      sse('content_block_delta', {
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'text_delta', text: `w${i} ` },
+      }),
+    );
+    return [
+      sse('message_start', {
+        type: 'message_start',
+        message: { id: 'msg_1', model: 'claude-haiku-4-5', usage: { input_tokens: 42, output_tokens: 1 } },
+      }),
+      sse('content_block_start', {
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'text', text: '' },
+      }),
+      ...deltas,
+    ];
+  }
+  const chunk = (delta: object): string =>
+    sse(undefined, {
+      id: 'c1',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'm',
+      choices: [{ index: 0, delta, finish_reason: null }],
+    });
+  return [
+    chunk({ role: 'assistant', content: '' }),
+    ...Array.from({ length: PARTIAL_CHUNKS }, (_, i) => chunk({ content: `w${i}` })),
+  ];
+}
 
 beforeAll(async () => {
   fake = await startFakeOpenAI();
@@ -28,21 +70,38 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
   const port = (hanging.address() as AddressInfo).port;
+  midStream = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const event of midStreamEvents(req.url ?? '')) res.write(event);
+  });
+  await new Promise<void>((resolve) => midStream.listen(0, '127.0.0.1', resolve));
+  const midPort = (midStream.address() as AddressInfo).port;
   configDoc = {
     providers: {
       openai: { type: 'openai-compatible', base_url: fake.url },
       hanging: { type: 'openai-compatible', base_url: `http://127.0.0.1:${port}/v1` },
       demo: { type: 'demo', chunk_delay_ms: 20 },
+      partialclaude: {
+        type: 'anthropic',
+        base_url: `http://127.0.0.1:${midPort}`,
+        api_key: 'sk-ant-test-abcdefgh',
+      },
+      partialoai: { type: 'openai-compatible', base_url: `http://127.0.0.1:${midPort}/v1` },
       unserved: { type: 'openai-compatible', base_url: fake.url },
     },
   };
-  h = await startWorkerHarness(configDoc, { providers: ['openai', 'hanging', 'demo'] });
+  h = await startWorkerHarness(configDoc, {
+    providers: ['openai', 'hanging', 'demo', 'partialclaude', 'partialoai'],
+  });
 });
 afterAll(async () => {
   await h?.stop();
   await fake?.stop();
   hanging?.closeAllConnections();
   await new Promise((resolve) => hanging?.close(resolve));
+  midStream?.closeAllConnections();
+  await new Promise((resolve) => midStream?.close(resolve));
 });
 
 const waitFor = (check: () => boolean, timeoutMs = 3_000): Promise<void> =>
@@ -84,6 +143,34 @@ describe('worker service', () => {
     await sleep(150);
     expect(sent.received.length).toBe(count);
     expect(sent.received.every((r) => r.frame.kind === 'chunk')).toBe(true);
+  });
+
+  it('accounts a cancelled Anthropic stream with the counts Anthropic reported so far', async () => {
+    const sent = h.send('partialclaude', chatBody('hi'), { upstreamModel: 'claude-haiku-4-5', stream: true });
+    // The role chunk, then one chunk per text delta.
+    await waitFor(() => sent.received.length >= 1 + PARTIAL_CHUNKS);
+    h.nc.publish(Subjects.cancel, sent.requestId);
+    const event = await h.eventOf(sent.requestId);
+    expect(event).toMatchObject({
+      status: 499,
+      error_code: 'cancelled',
+      // message_start's input count; the output count (1 there) raised to the chunks forwarded.
+      usage: { prompt_tokens: 42, completion_tokens: PARTIAL_CHUNKS, total_tokens: 42 + PARTIAL_CHUNKS },
+      usage_estimated: true,
+    });
+    expect(event.cost_usd).toBeGreaterThan(0);
+  });
+
+  it('estimates the usage of a cancelled OpenAI-compatible stream from the chunks forwarded', async () => {
+    const sent = h.send('partialoai', chatBody('hi'), { upstreamModel: 'm', stream: true });
+    await waitFor(() => sent.received.length >= 1 + PARTIAL_CHUNKS);
+    h.nc.publish(Subjects.cancel, sent.requestId);
+    expect(await h.eventOf(sent.requestId)).toMatchObject({
+      status: 499,
+      error_code: 'cancelled',
+      usage: { prompt_tokens: 0, completion_tokens: PARTIAL_CHUNKS, total_tokens: PARTIAL_CHUNKS },
+      usage_estimated: true,
+    });
   });
 
   it('serves only the providers it was given', async () => {

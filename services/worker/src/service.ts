@@ -60,10 +60,10 @@ export async function startWorker(deps: ServiceDeps, options: WorkerOptions = {}
           reroute,
           defaultTimeoutMs: config.server.request_timeout_ms,
           priceOf: (model) => prices.priceFor(config.providers[id]!.type, id, model),
-          onCancelled: (headers) =>
+          onCancelled: (headers, result) =>
             publishCompleted(
               nc,
-              completedEvent(headers, { status: ERRORS.cancelled.http, errorCode: 'cancelled' }),
+              completedEvent(headers, { status: ERRORS.cancelled.http, errorCode: 'cancelled', ...result }),
             ),
         }),
       }),

@@ -1,5 +1,12 @@
 import { GatewayError, Headers, Ops, isGatewayError, parseJsonBody } from '@switchyard/contracts';
-import { getHeader, type MsgHdrs, type Replier, type ReplyResult, type StageHandler } from '@switchyard/bus';
+import {
+  getHeader,
+  type MsgHdrs,
+  type Replier,
+  type ReplyResult,
+  type StageHandler,
+  type UsageSummary,
+} from '@switchyard/bus';
 import { endUpstreamSpan, recordUsage, startUpstreamSpan } from '@switchyard/bus';
 import { computeCost, type ModelPrice } from '@switchyard/pricing';
 import { abortCauseOf, CallAborted } from '../domain/call-aborted.js';
@@ -17,13 +24,19 @@ export interface CallProviderDeps {
   slots: DeploymentSlots;
   /** Bounds a call whose message carries no `sy-deadline`. */
   defaultTimeoutMs: number;
-  /** Accounts for a request whose caller went away: it gets no frame, but still its completion event. */
-  onCancelled(headers: MsgHdrs): void;
+  /**
+   * Accounts for a request whose caller went away: it gets no frame, but still its completion
+   * event, with the usage (and its cost) of what was streamed before the cancel, when any.
+   */
+  onCancelled(headers: MsgHdrs, result?: PartialResult): void;
   /** The price of an upstream model of this provider; undefined when unknown (the event then has no cost). */
   priceOf?(upstreamModel: string): ModelPrice | undefined;
   /** Sends a failure before the first frame back to the router for another deployment. */
   reroute?: Reroute;
 }
+
+/** What a cancelled call used up to the cancel; `usageEstimated` when the usage was not all reported. */
+export type PartialResult = ReplyResult & { usageEstimated?: boolean };
 
 /** setTimeout fires at once past this; a longer deadline is effectively none. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -71,12 +84,13 @@ export function createCallProvider(deps: CallProviderDeps): StageHandler {
     let failure: unknown;
     let release: (() => void) | undefined;
     let span: ReturnType<typeof startUpstreamSpan> | undefined;
+    const partial = partialUsage();
     try {
       release = await deps.slots.acquire(getHeader(headers, Headers.deployment) ?? '', controller.signal);
       span = startUpstreamSpan(headers, call.upstreamModel);
       await serve(
         call,
-        guard(reply, controller.signal, idle.touch, (result) =>
+        guard(reply, controller.signal, idle.touch, partial, (result) =>
           recordUsage(span, withCost(result, call, deps)),
         ),
       );
@@ -93,7 +107,7 @@ export function createCallProvider(deps: CallProviderDeps): StageHandler {
     if (reply.finished) return undefined; // answered; an abort that came later changes nothing
     switch (abortCauseOf(controller.signal)) {
       case 'cancelled':
-        deps.onCancelled(headers);
+        deps.onCancelled(headers, withCost(partial.result(), call, deps));
         return undefined;
       case 'deadline':
         throw new GatewayError(
@@ -161,19 +175,63 @@ function guard(
   reply: Replier,
   signal: AbortSignal,
   onChunk: () => void,
+  partial: PartialUsage,
   complete: (result: ReplyResult | undefined) => ReplyResult | undefined,
 ): ReplySink {
   return {
     chunk(data) {
       if (signal.aborted) return;
       onChunk();
+      partial.chunk(data);
       reply.chunk(data);
+    },
+    usage(usage) {
+      partial.reported(usage);
     },
     done(result) {
       if (!signal.aborted) reply.done(complete(result));
     },
     response(data, result) {
       if (!signal.aborted) reply.response(data, complete(result));
+    },
+  };
+}
+
+interface PartialUsage {
+  chunk(data: Uint8Array): void;
+  reported(usage: UsageSummary): void;
+  /** The usage so far; undefined when nothing was reported or streamed. */
+  result(): PartialResult | undefined;
+}
+
+const decoder = new TextDecoder();
+/** A chunk that carries text or tool-call arguments (not the role chunk, not the finish chunk). */
+const CONTENT_BEARING = /"(?:content|reasoning_content|arguments)"\s*:\s*"(?!")/;
+
+/**
+ * The usage of a call cut short. The provider's own counts where it reported them (Anthropic's
+ * running counts, Gemini's per-chunk totals); where it reported none yet (OpenAI-compatible
+ * streams report usage only at their end) the completion is estimated as one token per
+ * content-bearing chunk forwarded, as those servers send about one token a chunk, and the prompt is
+ * left at what was reported (0 when nothing was). A reported completion count lower than the
+ * chunks forwarded (one not updated mid-stream) is raised to that estimate the same way.
+ */
+function partialUsage(): PartialUsage {
+  let reported: UsageSummary | undefined;
+  let chunks = 0;
+  return {
+    chunk(data) {
+      if (CONTENT_BEARING.test(decoder.decode(data))) chunks++;
+    },
+    reported(usage) {
+      reported = usage;
+    },
+    result() {
+      if (reported !== undefined && reported.completion_tokens >= chunks) return { usage: reported };
+      if (reported === undefined && chunks === 0) return undefined;
+      const base = reported ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+      const usage = { ...base, completion_tokens: chunks, total_tokens: base.prompt_tokens + chunks };
+      return { usage, usageEstimated: true };
     },
   };
 }
@@ -197,11 +255,11 @@ function idleTimer(ms: number, onIdle: () => void): { ms: number; touch(): void;
 }
 
 /** The cost of the usage the adapter reported, at the upstream model's price; none when either is unknown. */
-function withCost(
-  result: ReplyResult | undefined,
+function withCost<R extends ReplyResult>(
+  result: R | undefined,
   call: ProviderCall,
   deps: Pick<CallProviderDeps, 'priceOf'>,
-): ReplyResult | undefined {
+): R | undefined {
   if (result?.usage === undefined || result.cost !== undefined) return result;
   const price = deps.priceOf?.(call.upstreamModel);
   return price === undefined ? result : { ...result, cost: computeCost(result.usage, price) };

@@ -16,7 +16,13 @@ export interface ProviderCall {
 }
 
 /** The frames an adapter may send; terminal errors are thrown instead, so one place tags and sends them. */
-export type ReplySink = Pick<Replier, 'chunk' | 'done' | 'response'>;
+export type ReplySink = Pick<Replier, 'chunk' | 'done' | 'response'> & {
+  /**
+   * The usage the provider reported so far in a stream (running counts, or the final ones), told
+   * before the stream ends: a call aborted mid-way is accounted with it.
+   */
+  usage?(usage: UsageSummary): void;
+};
 
 /** A provider as the worker sees it: answers calls through a sink and owns its connections. */
 export interface ProviderAdapter {

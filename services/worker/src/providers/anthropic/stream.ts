@@ -1,3 +1,4 @@
+import type { UsageSummary } from '@switchyard/bus';
 import type { ProviderCall, StreamEvent, StreamTranslator, UpstreamEvent } from '../types.js';
 import { isRecord } from '../is-record.js';
 import { mapAnthropicStreamError } from './errors.js';
@@ -12,6 +13,8 @@ type Json = Record<string, unknown>;
  * whose `index` counts tool calls only (text blocks between them do not shift it), its
  * `input_json_delta`s → argument deltas; message_delta → the finish chunk; message_stop → the
  * usage chunk (forwarded only when the caller asked; always read for accounting), then done.
+ * message_start and message_delta also carry the counts so far (not forwarded), so a stream
+ * cancelled before its end is accounted with what Anthropic reported up to then.
  * `ping` and block kinds OpenAI has no place for (thinking, server tools) produce nothing.
  */
 export function createAnthropicStreamTranslator(call: ProviderCall, created: number): StreamTranslator {
@@ -28,6 +31,8 @@ export function createAnthropicStreamTranslator(call: ProviderCall, created: num
     data: chunk([{ index: 0, delta: d, logprobs: null, finish_reason: finish }]),
     forward: true,
   });
+  /** The counts so far, so a stream cancelled before message_stop is accounted with them. */
+  const soFar = (): UsageSummary => toUsageSummary(toOpenAIUsage(tokens ?? readAnthropicTokens(undefined)));
 
   function onBlockStart(e: Json): StreamEvent[] {
     const block = isRecord(e['content_block']) ? e['content_block'] : {};
@@ -83,7 +88,7 @@ export function createAnthropicStreamTranslator(call: ProviderCall, created: num
         id = String(message['id'] ?? '');
         if (typeof message['model'] === 'string') model = message['model'];
         tokens = readAnthropicTokens(message['usage']);
-        return [delta({ role: 'assistant', content: '' })];
+        return [withUsage(delta({ role: 'assistant', content: '' }), soFar())];
       }
       case 'content_block_start':
         return onBlockStart(e);
@@ -92,9 +97,11 @@ export function createAnthropicStreamTranslator(call: ProviderCall, created: num
       case 'message_delta': {
         tokens = readAnthropicTokens(e['usage'], tokens);
         const stopReason = isRecord(e['delta']) ? e['delta']['stop_reason'] : undefined;
-        if (stopReason === undefined || stopReason === null) return [];
+        const usage = soFar();
+        if (stopReason === undefined || stopReason === null)
+          return [{ kind: 'chunk', data: '', forward: false, usage }];
         finished = true;
-        return [delta({}, toFinishReason(stopReason))];
+        return [withUsage(delta({}, toFinishReason(stopReason)), usage)];
       }
       case 'message_stop':
         return onStop();
@@ -103,3 +110,6 @@ export function createAnthropicStreamTranslator(call: ProviderCall, created: num
     }
   };
 }
+
+const withUsage = (e: StreamEvent, usage: UsageSummary): StreamEvent =>
+  e.kind === 'chunk' ? { ...e, usage } : e;

@@ -16,10 +16,10 @@ import {
 // an upstream that takes UPSTREAM_MS, so one worker serves at most MAX_CONCURRENCY / UPSTREAM_MS
 // requests a second and more workers must serve more. Each worker calls its own fake upstream
 // (the same provider `up`, its base URL differing per process), so its share can be counted.
-const UPSTREAM_MS = 250;
+const UPSTREAM_MS = 1_000;
 const MAX_CONCURRENCY = 2;
-const CLIENTS = 24;
-const MEASURE_MS = 4_000;
+const CLIENTS = 12;
+const MEASURE_MS = 8_000;
 let nats: ServiceHandle;
 const upstreams: FakeOpenAI[] = [];
 let ingressUrl: string;
@@ -84,9 +84,10 @@ describe('workers of one provider', () => {
     for (const share of two.shares.slice(0, 2)) expect(share).toBeGreaterThan(0.3);
     // Four workers: each takes a fair part (a quarter ideally; queue groups pick at random).
     for (const share of four.shares) expect(share).toBeGreaterThan(0.12);
-    // Twice the workers, twice the ceiling: at least 1.5× the throughput, with room for a busy machine.
-    expect(four.perSecond).toBeGreaterThan(two.perSecond * 1.5);
+    // Twice the workers, twice the ceiling: at least 1.4× the throughput (about 1.65× measured; the
+    // window's first and last second are partly idle), with room for a busy machine.
+    expect(four.perSecond).toBeGreaterThan(two.perSecond * 1.4);
     // And neither exceeds what its workers' concurrency allows.
     expect(two.perSecond).toBeLessThanOrEqual(((2 * MAX_CONCURRENCY * 1000) / UPSTREAM_MS) * 1.1);
-  }, 40_000);
+  }, 60_000);
 });

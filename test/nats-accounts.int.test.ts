@@ -1,16 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { connectBus, type NatsConnection } from '@switchyard/bus';
+import type { NatsConnection } from '@switchyard/bus';
 import { Ops, Subjects } from '@switchyard/contracts';
-import { startNats } from '@switchyard/testkit';
-import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAccountsServer, type AccountsServer } from './nats-accounts-fixture.js';
 
-const SERVICE_PASSWORD = 'service-password-for-tests';
-const CLIENT_PASSWORD = 'client-password-for-tests';
-const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-let nats: { url: string; stop(): Promise<void> };
+let server: AccountsServer;
 /** Stands in for the services: answers the entry, and records whatever reaches the subjects clients must not. */
 let service: NatsConnection;
 let client: NatsConnection;
@@ -18,28 +13,8 @@ const reached: string[] = [];
 
 beforeAll(async () => {
   const accounts = await readFile(join(import.meta.dirname, '..', 'deploy', 'nats', 'accounts.conf'), 'utf8');
-  nats = await startNats({
-    // Our own server with the shipped accounts; the passwords as variables, as the environment would give them.
-    ignoreEnv: true,
-    extraConfig: [
-      `SWITCHYARD_NATS_SERVICE_PASSWORD: ${JSON.stringify(SERVICE_PASSWORD)}`,
-      `SWITCHYARD_NATS_CLIENT_PASSWORD: ${JSON.stringify(CLIENT_PASSWORD)}`,
-      accounts,
-    ].join('\n'),
-  });
-  const port = new URL(nats.url).port;
-  // Services take their credentials from NATS_URL, as deployed.
-  service = await connectBus({
-    url: `nats://switchyard:${SERVICE_PASSWORD}@127.0.0.1:${port}`,
-    name: 'svc',
-    log,
-  });
-  client = await connect({
-    servers: nats.url,
-    user: 'client',
-    pass: CLIENT_PASSWORD,
-    inboxPrefix: '_INBOX.client',
-  });
+  server = await startAccountsServer(accounts);
+  ({ service, client } = server);
   service.subscribe(Subjects.entry(Ops.chatCompletions), {
     queue: 'policy',
     callback: (_err, msg) => msg.respond('admitted by policy'),
@@ -56,9 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await client?.close();
-  await service?.close();
-  await nats?.stop();
+  await server?.stop();
 });
 
 describe('the NATS accounts in deploy/nats', () => {

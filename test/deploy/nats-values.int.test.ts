@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectBus, type NatsConnection } from '@switchyard/bus';
+import type { NatsConnection } from '@switchyard/bus';
 import { Ops, Subjects } from '@switchyard/contracts';
-import { startNats, type ServiceHandle } from '@switchyard/testkit';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { startAccountsServer, type AccountsServer } from '../nats-accounts-fixture.js';
 
 // The NATS chart writes `config.merge` into nats.conf: maps and lists as they are, strings quoted,
 // `<< x >>` unquoted. This renders the accounts the same way and runs a real nats-server on them,
@@ -25,44 +25,20 @@ function toNatsConf(value: unknown): string {
   return raw ?? JSON.stringify(value);
 }
 
-const SERVICE_PASSWORD = 'service-password-for-tests';
-const CLIENT_PASSWORD = 'client-password-for-tests';
-const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
-let nats: ServiceHandle;
+let server: AccountsServer;
 let service: NatsConnection;
 let client: NatsConnection;
 
 beforeAll(async () => {
-  nats = await startNats({
-    ignoreEnv: true,
-    extraConfig: [
-      // What the chart puts in the server's environment from the Secret.
-      `SWITCHYARD_NATS_SERVICE_PASSWORD: ${JSON.stringify(SERVICE_PASSWORD)}`,
-      `SWITCHYARD_NATS_CLIENT_PASSWORD: ${JSON.stringify(CLIENT_PASSWORD)}`,
-      `accounts: ${toNatsConf(values.config.merge.accounts)}`,
-    ].join('\n'),
-  });
-  const port = new URL(nats.url).port;
-  service = await connectBus({
-    url: `nats://switchyard:${SERVICE_PASSWORD}@127.0.0.1:${port}`,
-    name: 'svc',
-    log,
-  });
-  client = await connect({
-    servers: nats.url,
-    user: 'client',
-    pass: CLIENT_PASSWORD,
-    inboxPrefix: '_INBOX.client',
-  });
+  server = await startAccountsServer(`accounts: ${toNatsConf(values.config.merge.accounts)}`);
+  ({ service, client } = server);
   service.subscribe(Subjects.entry(Ops.chatCompletions), { callback: (_e, msg) => msg.respond('admitted') });
   service.subscribe(Subjects.route, { callback: (_e, msg) => msg.respond('reached a stage') });
   await service.flush();
 });
 
 afterAll(async () => {
-  await client?.close();
-  await service?.close();
-  await nats?.stop();
+  await server?.stop();
 });
 
 describe('the NATS chart values (deploy/k8s/nats/values.yaml)', () => {
@@ -91,7 +67,7 @@ describe('the NATS chart values (deploy/k8s/nats/values.yaml)', () => {
   });
 
   it('refuse a wrong password', async () => {
-    await expect(connect({ servers: nats.url, user: 'switchyard', pass: 'wrong' })).rejects.toThrow(
+    await expect(connect({ servers: server.nats.url, user: 'switchyard', pass: 'wrong' })).rejects.toThrow(
       /authorization/i,
     );
   });

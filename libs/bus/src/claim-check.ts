@@ -40,6 +40,22 @@ export interface ClaimCheck {
   delete(ref: string): Promise<void>;
 }
 
+/**
+ * A request's body: `data` itself, or, when it travelled by claim check, the stored bytes. A
+ * reference to nothing is the caller's 400. For stages that read the body only sometimes (policy's
+ * token estimate); the others declare `readsBody` and get it before their handler runs.
+ */
+export async function bodyOf(nc: NatsConnection, headers: MsgHdrs, data: Uint8Array): Promise<Uint8Array> {
+  if (!hasBodyRef(headers)) return data;
+  const body = await claimCheckOf(nc).get(headers.get(Headers.bodyRef));
+  if (body !== undefined) return body;
+  throw new GatewayError(
+    'invalid_request',
+    `The request body referenced by '${Headers.bodyRef}' does not exist: it expired, was already used, or was never stored.`,
+    { param: Headers.bodyRef },
+  );
+}
+
 /** `<bucket>/<name>` of our bucket; anything else (another bucket, no name) is no reference of ours. */
 function objectName(ref: string): string | undefined {
   const slash = ref.indexOf('/');

@@ -46,5 +46,12 @@ export {
 } from './request-signature.js';
 export { createAnswerCapture, type AnswerCapture } from './answer-capture.js';
 export { cutToBytes } from './content-capture.js';
-export { BODY_MAX_AGE_MS, bodyLimitOf, claimCheckOf, hasBodyRef, type ClaimCheck } from './claim-check.js';
+export {
+  BODY_MAX_AGE_MS,
+  bodyLimitOf,
+  bodyOf,
+  claimCheckOf,
+  hasBodyRef,
+  type ClaimCheck,
+} from './claim-check.js';
 export { watchConnection, type ConnectionState } from './connection-state.js';

@@ -6,7 +6,7 @@ import {
   type NatsConnection,
   type Subscription,
 } from '@nats-io/transport-node';
-import { claimCheckOf } from './claim-check.js';
+import { bodyOf } from './claim-check.js';
 import type { BusLogger } from './connect.js';
 import { publishOrDeliver, registerLocalConsumer } from './local-dispatch.js';
 import type { Presence } from './presence.js';
@@ -118,16 +118,8 @@ export async function startStage(options: StageOptions): Promise<Stage> {
   /** Fetches a claim-checked body, then handles the message; a reference to nothing is the caller's 400. */
   const onClaimChecked = (msg: Incoming, headers: MsgHdrs): void => {
     inFlight++;
-    claimCheckOf(nc)
-      .get(headers.get(Headers.bodyRef))
-      .then((body) => {
-        if (body !== undefined) return onMessage(msg, body);
-        throw new GatewayError(
-          'invalid_request',
-          `The request body referenced by '${Headers.bodyRef}' does not exist: it expired, was already used, or was never stored.`,
-          { param: Headers.bodyRef },
-        );
-      })
+    bodyOf(nc, headers, msg.data)
+      .then((body) => onMessage(msg, body))
       .catch((err: unknown) => fail(createReplier(nc, msg.reply, headers), err))
       .finally(settled);
   };

@@ -52,8 +52,9 @@ export async function startPolicy(deps: ServiceDeps): Promise<RunningService> {
       name: StageNames.policy,
       queue: QueueGroups.policy,
       subjects: [...opOf.keys()],
-      // Validation and the tokens-per-minute estimate read the body.
-      readsBody: true,
+      // The public entry validates every body, so it needs it at once; the validated entry reads
+      // it only for a tokens-per-minute estimate, and fetches a claim-checked one then (admission).
+      readsBody: prepare !== undefined,
       ...(prepare && { prepare: (req: StageRequest) => prepare(req, opOf.get(req.subject)!) }),
       handle: (req) => {
         if (recordContent !== undefined) req.headers.set(Headers.recordContent, recordContent);

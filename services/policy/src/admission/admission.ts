@@ -1,4 +1,4 @@
-import { createStoreAlarm, type StageRequest, type StoreAlarm } from '@switchyard/bus';
+import { bodyOf, createStoreAlarm, type StageRequest, type StoreAlarm } from '@switchyard/bus';
 import type { Op } from '@switchyard/contracts';
 import type { ServiceDeps } from '@switchyard/runtime';
 import { connectRedis } from '@switchyard/store';
@@ -45,6 +45,12 @@ export async function startAdmission({ nc, log, config }: ServiceDeps): Promise<
     store = createRedisLimitStore(redis);
   }
   const alarm = createStoreAlarm(nc, log, { service: 'policy', store: 'redis' });
-  const admit = createAdmit({ store, alarm, failMode: config.policy.fail_mode, tokenizer: loadTokenizer });
+  const admit = createAdmit({
+    store,
+    alarm,
+    failMode: config.policy.fail_mode,
+    tokenizer: loadTokenizer,
+    bodyOf: (req) => bodyOf(nc, req.headers, req.data),
+  });
   return { admit, store, alarm, stop: () => store.close() };
 }

@@ -15,6 +15,8 @@ export interface AdmitDeps {
   failMode: PolicyConfig['fail_mode'];
   /** The tokenizer, loaded on first use: only keys with a tokens-per-minute limit need it. */
   tokenizer: () => Promise<CountTokens>;
+  /** The request's body, fetched when it travelled by claim check (only a token estimate needs it). */
+  bodyOf: (req: StageRequest) => Promise<Uint8Array>;
   clock?: () => number;
 }
 
@@ -82,7 +84,14 @@ function binding(scopes: readonly Scope[], result: AdmitResult, kind: 'requests'
  * budget of the key and its team. Keys with none cost nothing. Only with a tokens-per-minute
  * limit is the body parsed and tokenized.
  */
-export function createAdmit({ store, alarm, failMode, tokenizer, clock = Date.now }: AdmitDeps): Admit {
+export function createAdmit({
+  store,
+  alarm,
+  failMode,
+  tokenizer,
+  bodyOf,
+  clock = Date.now,
+}: AdmitDeps): Admit {
   return async (who, req, op) => {
     const now = clock();
     const scopes = scopesOf(who, now);
@@ -93,7 +102,7 @@ export function createAdmit({ store, alarm, failMode, tokenizer, clock = Date.no
     const tpms = scopes.filter((s) => s.tpm !== undefined);
     if (tpms.length > 0) {
       const tightest = tpms.reduce((a, b) => (b.tpm! < a.tpm! ? b : a));
-      const estimate = estimateTokens(op, parseBody(req.data), await tokenizer());
+      const estimate = estimateTokens(op, parseBody(await bodyOf(req)), await tokenizer());
       tokens = tokensToReserve(estimate, tightest.tpm!);
       h.set(Headers.promptTokens, String(estimate.prompt));
       if (tokens > tightest.tpm!) throw tooLargeError(tightest.scope, tightest.tpm!, tokens);

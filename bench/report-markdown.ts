@@ -69,8 +69,8 @@ function streamRows(s: ScenarioSummary): string[][] {
 function cpuTable(scenarios: readonly ScenarioSummary[], idle: Record<string, number>): string {
   const processes = new Set<string>();
   /** Which Switchyard's runs a process belongs to: the co-located target's processes are its own. */
-  const owner = new Map<string, 'switchyard' | 'colocated'>();
-  for (const target of ['switchyard', 'colocated'] as const)
+  const owner = new Map<string, 'switchyard' | 'colocated' | 'single'>();
+  for (const target of ['switchyard', 'colocated', 'single'] as const)
     for (const s of scenarios)
       for (const name of Object.keys(s.targets[target]?.cpuUsPerRequest ?? {})) {
         if (name === 'loadgen' || owner.has(name)) continue;
@@ -86,7 +86,7 @@ function cpuTable(scenarios: readonly ScenarioSummary[], idle: Record<string, nu
           .reduce((sum, [, v]) => sum + v, 0)
       : NaN;
   const rows = [...processes].map((name) => [
-    owner.get(name) === 'colocated' ? `${name} (colocated runs)` : name,
+    owner.get(name) === 'switchyard' ? name : `${name} (${owner.get(name)} runs)`,
     fmt(idle[name], 1),
     ...scenarios.map((s) => cell(s.targets[owner.get(name)!], name)),
   ]);

@@ -16,7 +16,7 @@ import { renderSvg } from './report-svg.js';
 import { requestBody, SCENARIOS, type Scenario } from './scenarios.js';
 import { readSettings, type Settings } from './settings.js';
 import { summarizeRss, summarizeScenario } from './summarize.js';
-import { BENCH_KEY, startSwitchyard, waitUntilServing } from './switchyard.js';
+import { BENCH_KEY, LOCAL_LAYOUTS, startSwitchyard, waitUntilServing } from './switchyard.js';
 import {
   type LoadResult,
   type Percentiles,
@@ -92,24 +92,25 @@ async function setUp(children: Children, settings: Settings, profileDir: string)
       switchyard: [nats.child, redis.child, upstream, ...switchyard.processes],
     },
   };
-  if (settings.targets.includes('colocated')) {
-    // Its own NATS, so that neither gateway's stages take the other's messages; Redis is shared.
-    log('starting Switchyard co-located (ingress, policy, cache and router in one process)…');
-    const natsCo = await startNats(children, 'nats-co');
-    const colocated = await startSwitchyard(children, {
+  for (const layout of ['colocated', 'single'] as const) {
+    if (!settings.targets.includes(layout)) continue;
+    // Its own NATS, so that no gateway's stages take another's messages; Redis is shared.
+    log(`starting Switchyard ${layout} (${LOCAL_LAYOUTS[layout].map((p) => p.args.join(' ')).join(' | ')})…`);
+    const ownNats = await startNats(children, `nats-${layout}`);
+    const started = await startSwitchyard(children, {
       root,
-      natsUrl: natsCo.url,
+      natsUrl: ownNats.url,
       redisUrl: redis.url,
       upstreamUrl,
       fromSource: settings.fromSource,
       cpuProf: { services: settings.cpuProf, dir: profileDir },
       logLevel: settings.logLevel,
-      colocated: true,
+      layout,
     });
-    await waitUntilServing(colocated.url);
-    setup.urls.colocated = colocated.url;
-    setup.processes.push(natsCo.child, ...colocated.processes);
-    setup.pathOf.colocated = [natsCo.child, redis.child, upstream, ...colocated.processes];
+    await waitUntilServing(started.url);
+    setup.urls[layout] = started.url;
+    setup.processes.push(ownNats.child, ...started.processes);
+    setup.pathOf[layout] = [ownNats.child, redis.child, upstream, ...started.processes];
   }
   return setup;
 }

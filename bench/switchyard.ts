@@ -7,12 +7,18 @@ import { CACHED_MODEL, MODEL } from './scenarios.js';
 
 export const BENCH_KEY = 'sk-bench-0123456789abcdef';
 export const SERVICES = ['policy', 'cache', 'router', 'telemetry', 'worker', 'ingress'] as const;
-/** The co-located layout: the edge (ingress, policy, cache, router in one process), then the others. */
-const COLOCATED = [
-  { name: 'telemetry-co', args: ['telemetry'] },
-  { name: 'worker-co', args: ['worker', '--provider', 'bench'] },
-  { name: 'edge', args: ['ingress', 'policy', 'cache', 'router'] },
-] as const;
+/** Processes of each layout run with `server.local_dispatch`, each with its own NATS. */
+export const LOCAL_LAYOUTS = {
+  /** The edge (ingress, policy, cache, router in one process), then the others. */
+  colocated: [
+    { name: 'telemetry-co', args: ['telemetry'] },
+    { name: 'worker-co', args: ['worker', '--provider', 'bench'] },
+    { name: 'edge', args: ['ingress', 'policy', 'cache', 'router'] },
+  ],
+  /** Every service in one process. */
+  single: [{ name: 'single', args: ['telemetry', 'worker', 'router', 'cache', 'policy', 'ingress'] }],
+} as const;
+export type LocalLayout = keyof typeof LOCAL_LAYOUTS;
 
 export interface SwitchyardOptions {
   root: string;
@@ -23,8 +29,8 @@ export interface SwitchyardOptions {
   /** Services to run under --cpu-prof, and where their profiles go. */
   cpuProf: { services: string[]; dir: string };
   logLevel: string;
-  /** Ingress, policy, cache and router in one process with `server.local_dispatch`. */
-  colocated?: boolean;
+  /** Several services per process with `server.local_dispatch`; without it, one process per service. */
+  layout?: LocalLayout;
 }
 
 /**
@@ -56,7 +62,7 @@ export async function startSwitchyard(
 ): Promise<{ url: string; processes: Child[]; configPath: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const configPath = join(dir, 'switchyard.yaml');
-  writeFileSync(configPath, benchConfig(options.upstreamUrl, options.colocated));
+  writeFileSync(configPath, benchConfig(options.upstreamUrl, options.layout !== undefined));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'],
     HOME: process.env['HOME'],
@@ -78,8 +84,8 @@ export async function startSwitchyard(
       env,
     });
   };
-  const layout: { name: string; args: readonly string[]; started: string }[] = options.colocated
-    ? COLOCATED.map(({ name, args }) => ({ name, args, started: args[0] }))
+  const layout: { name: string; args: readonly string[]; started: string }[] = options.layout
+    ? LOCAL_LAYOUTS[options.layout].map(({ name, args }) => ({ name, args, started: args[0] }))
     : SERVICES.map((service) => ({
         name: service,
         args: service === 'worker' ? ['worker', '--provider', 'bench'] : [service],

@@ -1,10 +1,11 @@
 /**
  * Where a scenario's load goes: the upstream itself, the pass-through proxy, the gateway with every
- * service in its own process, or the gateway with ingress, policy, cache and router in one process
- * (`colocated`, local dispatch on; run only when `BENCH_TARGETS` names it).
+ * service in its own process, the gateway with ingress, policy, cache and router in one process
+ * (`colocated`), or with every service in one process (`single`); the last two with local dispatch
+ * on, and run only when `BENCH_TARGETS` names them.
  */
-export type TargetName = 'direct' | 'baseline' | 'switchyard' | 'colocated';
-export const TARGETS: readonly TargetName[] = ['direct', 'baseline', 'switchyard', 'colocated'];
+export type TargetName = 'direct' | 'baseline' | 'switchyard' | 'colocated' | 'single';
+export const TARGETS: readonly TargetName[] = ['direct', 'baseline', 'switchyard', 'colocated', 'single'];
 export const DEFAULT_TARGETS: readonly TargetName[] = ['direct', 'baseline', 'switchyard'];
 
 /** Latency percentiles in milliseconds. */

@@ -1,4 +1,4 @@
-import { connectBus, createPresence, enableLocalDispatch, type NatsConnection } from '@switchyard/bus';
+import { connectBus, createPresence, startLocalDispatch, type NatsConnection } from '@switchyard/bus';
 import { SERVICES, type ServiceName } from '@switchyard/cli';
 import { parseConfig, type SwitchyardConfig } from '@switchyard/config';
 import { createLogger } from '@switchyard/log';
@@ -30,7 +30,9 @@ export async function startGateway(
   const config = parseConfig({ server: { port: 0 }, telemetry: { port: 0 }, ...document });
   const log = createLogger({ name: 'e2e', level: process.env['E2E_LOG_LEVEL'] ?? 'silent' });
   const nc = await connectBus({ url: natsUrl, name: 'e2e-gateway', log });
-  if (config.server.local_dispatch) enableLocalDispatch(nc);
+  const events = config.server.local_dispatch
+    ? await startLocalDispatch(nc, { url: natsUrl, name: 'e2e-gateway', log })
+    : undefined;
   const presence = createPresence(nc);
   const deps: ServiceDeps = { nc, presence, log, config };
   const running = new Map<ServiceName, RunningService>();
@@ -58,6 +60,7 @@ export async function startGateway(
       for (const service of [...running.values()].reverse()) await service.stop();
       await presence.stop();
       await nc.drain();
+      await events?.drain();
     },
   };
 }

@@ -1,11 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  connectBus,
-  createPresence,
-  enableLocalDispatch,
-  onShutdownSignal,
-  redactUrl,
-} from '@switchyard/bus';
+import { connectBus, createPresence, startLocalDispatch, onShutdownSignal, redactUrl } from '@switchyard/bus';
 import { loadConfig, type Env } from '@switchyard/config';
 import type { Logger } from '@switchyard/log';
 import { startOtel } from '@switchyard/otel';
@@ -40,7 +34,9 @@ export async function runAll(env: Env, log: Logger, print: (text: string) => voi
       searchDirs: natsSearchDirs(env['PATH']),
     })).url;
   const nc = await connectBus({ url: natsUrl, name: 'switchyard', log });
-  if (config.server.local_dispatch) enableLocalDispatch(nc);
+  const events = config.server.local_dispatch
+    ? await startLocalDispatch(nc, { url: natsUrl, name: 'switchyard', log })
+    : undefined;
   const presence = createPresence(nc);
 
   const running: RunningService[] = [];
@@ -57,6 +53,7 @@ export async function runAll(env: Env, log: Logger, print: (text: string) => voi
     for (const service of running.reverse()) await service.stop();
     await presence.stop();
     await nc.drain();
+    await events?.drain();
     await localNats?.stop();
     await otel.stop();
     log.info('stopped');

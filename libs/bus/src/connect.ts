@@ -17,13 +17,15 @@ export interface ConnectBusOptions {
   /** Shown in the server's connection list (`switchyard-policy`, …). */
   name: string;
   log: BusLogger;
+  /** Messages this connection publishes are not delivered to its own subscriptions (local dispatch's events). */
+  noEcho?: boolean;
 }
 
 /**
  * Connects to NATS and keeps reconnecting forever: a gateway outlives restarts of the bus.
  * The first connection must succeed, so a wrong URL fails at start with a clear message.
  */
-export async function connectBus({ url, name, log }: ConnectBusOptions): Promise<NatsConnection> {
+export async function connectBus({ url, name, log, noEcho }: ConnectBusOptions): Promise<NatsConnection> {
   let nc: NatsConnection;
   const servers = url.split(',').map((s) => s.trim());
   try {
@@ -31,6 +33,7 @@ export async function connectBus({ url, name, log }: ConnectBusOptions): Promise
       servers,
       ...credentialsOf(servers),
       name,
+      noEcho,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       pingInterval: 10_000,

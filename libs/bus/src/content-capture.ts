@@ -1,6 +1,7 @@
 import { Headers, Subjects, type RequestContent } from '@switchyard/contracts';
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import { StreamAssembler } from './answer-capture.js';
+import { publishEvent } from './local-events.js';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -104,7 +105,7 @@ export function createContentCapture(
       const event: RequestContent = { request_id: request!.get(Headers.requestId), prompt: prompt.text };
       if (answer !== undefined) event.answer = answer.text;
       if (prompt.cut || answer?.cut) event.truncated = true;
-      nc.publish(Subjects.events.requestContent, JSON.stringify(event));
+      publishEvent(nc, Subjects.events.requestContent, JSON.stringify(event));
     },
   };
 }

@@ -19,7 +19,7 @@ const NO_RESPONDERS = 503;
  * Reads a reply message as a frame. The server's own no-responders status (nobody consumes the
  * entry subject) becomes an `unavailable` error frame, so the requester answers 503 at once.
  */
-export function decodeFrame(msg: Msg): Frame | GatewayError {
+export function decodeFrame(msg: Pick<Msg, 'data' | 'headers'>): Frame | GatewayError {
   const h = msg.headers;
   const kind = h?.get(Headers.frame);
   if (isFrameKind(kind)) {

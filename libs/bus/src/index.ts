@@ -5,12 +5,14 @@ export {
   type BusLogger,
   type NatsConnection,
 } from './connect.js';
+export { startLocalDispatch, publishOrDeliver, type LocalMessage } from './local-dispatch.js';
 export {
-  enableLocalDispatch,
-  localDispatchEnabled,
-  publishOrDeliver,
-  type LocalMessage,
-} from './local-dispatch.js';
+  publishEvent,
+  subscribeEvent,
+  flushEvents,
+  type EventSubscription,
+  type SubscribeEventOptions,
+} from './local-events.js';
 export { createPresence, type Heartbeat, type Presence } from './presence.js';
 export {
   startStage,

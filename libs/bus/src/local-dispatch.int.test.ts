@@ -4,7 +4,7 @@ import { startNats } from '@switchyard/testkit';
 import { createInbox, headers as natsHeaders, type Msg } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectBus, type BusLogger, type NatsConnection } from './connect.js';
-import { enableLocalDispatch, publishOrDeliver } from './local-dispatch.js';
+import { publishOrDeliver, startLocalDispatch } from './local-dispatch.js';
 import { createPresence, type Presence } from './presence.js';
 import { signRequest } from './request-signature.js';
 import { startStage, type Stage, type StageHandler } from './stage.js';
@@ -12,6 +12,7 @@ import { startStage, type Stage, type StageHandler } from './stage.js';
 let nats: { url: string; stop(): Promise<void> };
 /** One process running several stages, with local dispatch on. */
 let localNc: NatsConnection;
+let localEvents: NatsConnection;
 let localPresence: Presence;
 /** Another process: the requester, a remote replica, and an observer of every subject. */
 let otherNc: NatsConnection;
@@ -23,7 +24,7 @@ const SECRET = 'local-dispatch-test-secret';
 beforeAll(async () => {
   nats = await startNats();
   localNc = await connectBus({ url: nats.url, name: 'local-dispatch-test', log });
-  enableLocalDispatch(localNc);
+  localEvents = await startLocalDispatch(localNc, { url: nats.url, name: 'local-dispatch-test', log });
   localPresence = createPresence(localNc);
   otherNc = await connectBus({ url: nats.url, name: 'local-dispatch-other', log });
   otherPresence = createPresence(otherNc);
@@ -38,6 +39,7 @@ afterAll(async () => {
   await localPresence?.stop();
   await otherPresence?.stop();
   await localNc?.close();
+  await localEvents?.close();
   await otherNc?.close();
   await nats?.stop();
 });

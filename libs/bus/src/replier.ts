@@ -14,6 +14,8 @@ import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats
 import { createAnswerCapture } from './answer-capture.js';
 import { bodyLimitOf, claimCheckOf } from './claim-check.js';
 import { createContentCapture, type ContentCapture } from './content-capture.js';
+import { replyOrDeliver } from './local-dispatch.js';
+import { publishEvent } from './local-events.js';
 import { traceIdOf } from './trace.js';
 
 const encoder = new TextEncoder();
@@ -107,11 +109,10 @@ export function completedEvent(
 }
 
 export function publishCompleted(nc: NatsConnection, event: RequestCompleted): void {
-  if (nc.isClosed()) return;
   // The events stream stores a request's event once, however often it is published.
   const h = natsHeaders();
   if (event.request_id !== 'unknown') h.set('Nats-Msg-Id', event.request_id);
-  nc.publish(Subjects.events.requestCompleted, JSON.stringify(event), { headers: h });
+  publishEvent(nc, Subjects.events.requestCompleted, JSON.stringify(event), h);
 }
 
 /**
@@ -148,7 +149,7 @@ export function createReplier(
     h.set(Headers.seq, String(seq++));
     extra?.(h);
     if (pending === undefined && data.byteLength <= bodyLimitOf(nc)) {
-      nc.publish(reply, data, { headers: h });
+      replyOrDeliver(nc, reply, data, h);
       return;
     }
     // Too large for a message (a long embeddings answer): the body goes by claim check.
@@ -166,14 +167,15 @@ export function createReplier(
         return encoder.encode(JSON.stringify(toOpenAIErrorBody(err)));
       })
       .then((payload) => {
-        if (!nc.isClosed()) nc.publish(reply, payload, { headers: h });
+        if (!nc.isClosed()) replyOrDeliver(nc, reply, payload, h);
         if (pending === sent) pending = undefined;
       });
     pending = sent;
   };
 
   // Runs just before the terminal frame goes out: the event (which frees the caller's concurrency
-  // slot in policy) is on its way before the caller can send its next request.
+  // slot in policy) is on its way before the caller can send its next request. With local
+  // dispatch, a policy of this process handles it before a reply inbox of this process gets the frame.
   const finish = (status: number, outcome: { errorCode?: string } & ReplyResult): void => {
     finished = true;
     firstFrameAt ??= Date.now();

@@ -2,6 +2,7 @@ import { createInbox, type Msg, type NatsConnection, type Subscription } from '@
 import { GatewayError, Headers, isGatewayError, toGatewayError } from '@switchyard/contracts';
 import { claimCheckOf } from './claim-check.js';
 import { decodeFrame, type Frame } from './frame.js';
+import { registerLocalInbox, type LocalMessage } from './local-dispatch.js';
 
 export type FrameHandler = (frame: Frame | GatewayError) => void;
 
@@ -11,8 +12,11 @@ export interface ReplyInbox {
   stop(): void;
 }
 
+/** A reply frame as NATS delivered it, or as a replier of this process handed it over. */
+type Incoming = Pick<Msg, 'subject' | 'data' | 'headers'> | LocalMessage;
+
 /** A claim-checked frame with its body read back (and the object deleted: nobody else reads it). */
-async function resolveFrame(nc: NatsConnection, msg: Msg): Promise<Frame | GatewayError> {
+async function resolveFrame(nc: NatsConnection, msg: Incoming): Promise<Frame | GatewayError> {
   const frame = decodeFrame(msg);
   if (isGatewayError(frame)) return frame;
   const ref = msg.headers!.get(Headers.bodyRef);
@@ -40,23 +44,28 @@ export function createReplyInbox(nc: NatsConnection): ReplyInbox {
   const reading = new Map<string, Promise<void>>();
   let next = 0;
 
+  const take = (msg: Incoming): void => {
+    const waiting = reading.get(msg.subject);
+    if (waiting === undefined && !msg.headers?.get(Headers.bodyRef)) {
+      handlers.get(msg.subject)?.(decodeFrame(msg));
+      return;
+    }
+    const read = (waiting ?? Promise.resolve())
+      .then(() => (msg.headers?.get(Headers.bodyRef) ? resolveFrame(nc, msg) : decodeFrame(msg)))
+      .then((frame) => handlers.get(msg.subject)?.(frame));
+    reading.set(msg.subject, read);
+    void read.finally(() => {
+      if (reading.get(msg.subject) === read) reading.delete(msg.subject);
+    });
+  };
   const sub: Subscription = nc.subscribe(`${prefix}.*`, {
     callback: (err, msg) => {
-      if (err) return;
-      const waiting = reading.get(msg.subject);
-      if (waiting === undefined && !msg.headers?.get(Headers.bodyRef)) {
-        handlers.get(msg.subject)?.(decodeFrame(msg));
-        return;
-      }
-      const read = (waiting ?? Promise.resolve())
-        .then(() => (msg.headers?.get(Headers.bodyRef) ? resolveFrame(nc, msg) : decodeFrame(msg)))
-        .then((frame) => handlers.get(msg.subject)?.(frame));
-      reading.set(msg.subject, read);
-      void read.finally(() => {
-        if (reading.get(msg.subject) === read) reading.delete(msg.subject);
-      });
+      if (!err) take(msg);
     },
   });
+  // With local dispatch, frames from a replier of this process come straight here, each in a later
+  // microtask (in order), as NATS would deliver them.
+  const unregisterLocal = registerLocalInbox(nc, prefix, (msg) => queueMicrotask(() => take(msg)));
 
   return {
     open(onFrame) {
@@ -65,6 +74,7 @@ export function createReplyInbox(nc: NatsConnection): ReplyInbox {
       return { subject, close: () => handlers.delete(subject) };
     },
     stop() {
+      unregisterLocal?.();
       handlers.clear();
       sub.unsubscribe();
     },

@@ -1,6 +1,7 @@
 import { Subjects, type StoreUnavailable } from '@switchyard/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { BusLogger } from './connect.js';
+import { publishEvent } from './local-events.js';
 
 export interface StoreAlarm {
   /** One request met the store unavailable and was handled by `action` (`fail_open`, `bypass`, …). */
@@ -28,7 +29,7 @@ export function createStoreAlarm(
     timer = undefined;
     for (const [action, count] of pending) {
       const event: StoreUnavailable = { service, store, action, count, at: Date.now() };
-      if (!nc.isClosed()) nc.publish(Subjects.events.storeUnavailable, JSON.stringify(event));
+      publishEvent(nc, Subjects.events.storeUnavailable, JSON.stringify(event));
     }
     pending.clear();
   };

@@ -81,6 +81,13 @@ export const Headers = {
   /** On a `Subjects.cacheStore` message: `failed` when the answer was an error (nothing to store). */
   cacheOutcome: 'sy-cache-outcome',
 
+  // Events.
+  /**
+   * On an event published by a process with local dispatch: the queue groups (`policy`, …) one of
+   * whose members in that process handled it already; their other members skip it.
+   */
+  takenBy: 'sy-taken-by',
+
   // Reply frames.
   frame: 'sy-frame',
   seq: 'sy-seq',

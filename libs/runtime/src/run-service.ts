@@ -1,7 +1,7 @@
 import {
   connectBus,
   createPresence,
-  enableLocalDispatch,
+  startLocalDispatch,
   onShutdownSignal,
   redactUrl,
   watchConnection,
@@ -47,8 +47,10 @@ export async function runService({ name, env, start }: RunServiceOptions): Promi
       throw new Error('NATS_URL is not set: a service run on its own needs the address of the NATS server.');
     const nc = await connectBus({ url, name: `switchyard-${name}`, log });
     const connection = watchConnection(nc);
-    // Matters only when `start` runs several stages (`switchyard ingress policy cache router`).
-    if (config.server.local_dispatch) enableLocalDispatch(nc);
+    // Matters only when `start` runs several services (`switchyard ingress policy cache router`).
+    const events = config.server.local_dispatch
+      ? await startLocalDispatch(nc, { url, name: `switchyard-${name}`, log })
+      : undefined;
     let state: RunState = 'starting';
     if (env['HEALTH_PORT']) {
       ops = await startOpsServer({
@@ -72,6 +74,7 @@ export async function runService({ name, env, start }: RunServiceOptions): Promi
       await service.stop();
       await presence.stop();
       await nc.drain();
+      await events?.drain();
       connection.stop();
       await ops?.close();
       await otel.stop();

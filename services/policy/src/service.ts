@@ -1,4 +1,4 @@
-import { serveAdmin, startStage, type StageOutcome, type StageRequest } from '@switchyard/bus';
+import { flushEvents, serveAdmin, startStage, type StageOutcome, type StageRequest } from '@switchyard/bus';
 import { Headers, OP_VALUES, QueueGroups, StageNames, Subjects, type Op } from '@switchyard/contracts';
 import type { RunningService, ServiceDeps } from '@switchyard/runtime';
 import { startAdmission } from './admission/admission.js';
@@ -32,6 +32,7 @@ export async function startPolicy(deps: ServiceDeps): Promise<RunningService> {
     log,
     createReconcile({ store: admission.store, alarm: admission.alarm, log }),
   );
+  await flushEvents(nc);
   const spendQuery = serveAdmin(
     nc,
     log,

@@ -1,4 +1,11 @@
-import { getHeader, startStage, type StageHandler } from '@switchyard/bus';
+import {
+  flushEvents,
+  getHeader,
+  publishEvent,
+  startStage,
+  subscribeEvent,
+  type StageHandler,
+} from '@switchyard/bus';
 import {
   AttemptFailed,
   AttemptStarted,
@@ -58,10 +65,11 @@ export async function startRouter(deps: ServiceDeps): Promise<RunningService> {
   const learn = createLearnFromEvents({ health, stats });
   /** Every replica hears every event (no queue group): that is how they agree. */
   const listen = <T>(subject: string, schema: EventSchema<T>, handle: (event: T) => void) =>
-    nc.subscribe(subject, {
-      callback: (err, msg) => {
-        if (err) return void log.error({ err, subject }, 'event subscription error');
-        const parsed = schema.safeParse(safeJson(msg.data));
+    subscribeEvent(nc, {
+      subject,
+      log,
+      handle: (data) => {
+        const parsed = schema.safeParse(safeJson(data));
         if (parsed.success) handle(parsed.data);
         else log.warn({ subject }, 'ignored a malformed event');
       },
@@ -89,7 +97,7 @@ export async function startRouter(deps: ServiceDeps): Promise<RunningService> {
       return type === undefined ? undefined : prices.priceFor(type, c.provider, c.upstreamModel);
     },
     publishStarted: (event) => {
-      if (!nc.isClosed()) nc.publish(Subjects.events.attemptStarted, JSON.stringify(event));
+      publishEvent(nc, Subjects.events.attemptStarted, JSON.stringify(event));
     },
   });
   const byOp: Record<Op, StageHandler> = {
@@ -98,7 +106,7 @@ export async function startRouter(deps: ServiceDeps): Promise<RunningService> {
     [Ops.models]: createListModels({ catalog: () => routes.current().catalog }),
   };
 
-  await nc.flush();
+  await Promise.all([nc.flush(), flushEvents(nc)]);
   const signingSecret = config.policy.signing_secret;
   if (signingSecret === undefined)
     log.warn(

@@ -1,4 +1,4 @@
-import type { StoreAlarm } from '@switchyard/bus';
+import { subscribeEvent, type EventSubscription, type StoreAlarm } from '@switchyard/bus';
 import { QueueGroups, RequestCompleted, Subjects } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/log';
 import type { ServiceDeps } from '@switchyard/runtime';
@@ -65,17 +65,16 @@ export function createReconcile({ store, alarm, log }: ReconcileDeps): (data: Ui
   };
 }
 
-/** One policy replica settles each completion event (queue group `policy`). */
+/** One policy replica settles each completion event (queue group `policy`): this process's, if it has one. */
 export function serveReconcile(
   nc: ServiceDeps['nc'],
   log: Logger,
   reconcile: (data: Uint8Array) => Promise<void>,
-): ReturnType<ServiceDeps['nc']['subscribe']> {
-  return nc.subscribe(Subjects.events.requestCompleted, {
+): EventSubscription {
+  return subscribeEvent(nc, {
+    subject: Subjects.events.requestCompleted,
     queue: QueueGroups.policy,
-    callback: (err, msg) => {
-      if (err) log.error({ err }, 'request.completed subscription error');
-      else void reconcile(msg.data);
-    },
+    log,
+    handle: (data) => void reconcile(data),
   });
 }

@@ -1,5 +1,6 @@
 import {
   getHeader,
+  publishEvent,
   type MsgHdrs,
   type NatsConnection,
   type Presence,
@@ -59,7 +60,7 @@ export function createReroute({ nc, presence }: RerouteDeps): Reroute {
     if (model !== undefined) event.model = model;
     if (err.openaiCode !== undefined) event.openai_code = err.openaiCode;
     if (err.retryAfterMs !== undefined) event.retry_after_ms = err.retryAfterMs;
-    if (!nc.isClosed()) nc.publish(Subjects.events.attemptFailed, JSON.stringify(event));
+    publishEvent(nc, Subjects.events.attemptFailed, JSON.stringify(event));
 
     const excluded = getHeader(headers, Headers.excludedDeployments);
     headers.set(Headers.attempt, String(attempt + 1));

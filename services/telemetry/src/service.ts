@@ -1,4 +1,4 @@
-import { serveAdmin, type Heartbeat } from '@switchyard/bus';
+import { flushEvents, serveAdmin, subscribeEvent, type Heartbeat } from '@switchyard/bus';
 import { QueueGroups, Subjects } from '@switchyard/contracts';
 import type { RunningService, ServiceDeps } from '@switchyard/runtime';
 import { connectRedis } from '@switchyard/store';
@@ -14,6 +14,7 @@ import { startMetricsServer } from './http/metrics-server.js';
 import { startEventsConsumer, type EventsConsumer } from './jetstream/events-consumer.js';
 import { startRequestLog, type RequestLog } from './request-log/request-log.js';
 import { createRequestMetrics } from './request-metrics.js';
+import { createAppliedPruner } from './usage/applied-pruner.js';
 import { createRedisUsageStore } from './usage/redis-usage-store.js';
 import { createMemoryUsageStore } from './usage/usage-store.js';
 
@@ -60,6 +61,7 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
       nc,
       log,
       handle: createAccountRequest({ usage, modelLabel: metrics.modelLabel, requestLog }),
+      onAckFloor: createAppliedPruner({ usage }),
     });
   } catch (err) {
     log.error({ err }, 'usage roll-ups unavailable (is JetStream enabled on the NATS server?)');
@@ -87,21 +89,8 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
   // One subscription per handled kind, not `events.>`: an event nobody handles here (one
   // attempt.started per request) then costs this process no delivery at all.
   const eventSubs = [...byEvent].map(([subject, handle]) =>
-    nc.subscribe(subject, {
-      // Replicas share the events, each counting its share; Prometheus sums them.
-      queue: QueueGroups.telemetry,
-      callback: (err, msg) => {
-        if (err) {
-          log.error({ err }, 'event subscription error');
-          return;
-        }
-        try {
-          handle(msg.data);
-        } catch (cause) {
-          log.error({ err: cause, subject: msg.subject }, 'event handler failed');
-        }
-      },
-    }),
+    // Replicas share the events, each counting its share; Prometheus sums them.
+    subscribeEvent(nc, { subject, queue: QueueGroups.telemetry, log, handle }),
   );
   // Every replica hears every heartbeat: each exports the whole pipeline's stage load.
   const presenceSub = nc.subscribe(Subjects.presence, {
@@ -118,7 +107,7 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
     serveAdmin(nc, log, requestsQueryEndpoint(requestLog)),
     serveAdmin(nc, log, usageQueryEndpoint(accounting === undefined ? undefined : usage)),
   ];
-  await nc.flush();
+  await Promise.all([nc.flush(), flushEvents(nc)]);
   log.info({ url: `${server.url}/metrics` }, 'serving Prometheus metrics');
 
   return {

@@ -28,7 +28,7 @@ export function createAccountRequest({
     // The live handler warns of a malformed event; saying it twice would not help.
     const e = parseEvent(RequestCompleted, 'request.completed', data);
     if (e === undefined) return;
-    const added = await usage.add(toUsageEntry(e, modelLabel(e.model, e.status), `seq:${seq}`));
+    const added = await usage.add(toUsageEntry(e, modelLabel(e.model, e.status), `seq:${seq}`), seq);
     if (added) requestLog?.append(toRequestRecord(e));
   };
 }

@@ -17,7 +17,7 @@ import { ensureStream, nanos } from './ensure-stream.js';
 export const EVENTS_MAX_AGE_MS = 24 * 3_600_000;
 const EVENTS_MAX_BYTES = 1024 * 1024 * 1024;
 /** A publish repeated within this window (same `Nats-Msg-Id`, the request id) is stored once. */
-const DUPLICATE_WINDOW_MS = 2 * 60_000;
+export const DUPLICATE_WINDOW_MS = 2 * 60_000;
 /** Replicas share this durable consumer: each event goes to one of them. */
 const DURABLE = 'telemetry';
 /** An event taken and not acknowledged in this time goes to a replica again. */
@@ -26,6 +26,8 @@ const ACK_WAIT_MS = 10_000;
 const CONCURRENCY = 64;
 /** How long a failed event waits before it is delivered again (the store is down, say). */
 const RETRY_DELAY_MS = 1_000;
+/** How often the consumer's ack floor is read for `onAckFloor`. */
+const ACK_FLOOR_INTERVAL_MS = 10_000;
 
 /** Handles one event; throwing sends it back to the stream, to be delivered again later. */
 export type DurableEventHandler = (data: Uint8Array, seq: number) => Promise<void>;
@@ -46,10 +48,19 @@ export async function startEventsConsumer({
   nc,
   log,
   handle,
+  onAckFloor,
+  ackFloorIntervalMs = ACK_FLOOR_INTERVAL_MS,
 }: {
   nc: NatsConnection;
   log: Logger;
   handle: DurableEventHandler;
+  /**
+   * Given the consumer's ack floor every `ackFloorIntervalMs`: events up to that stream sequence
+   * are acknowledged and never delivered again, so what `handle` remembers of them to stay
+   * idempotent can go.
+   */
+  onAckFloor?: (ackFloorSeq: number) => Promise<void>;
+  ackFloorIntervalMs?: number;
 }): Promise<EventsConsumer> {
   const jsm = await jetstreamManager(nc);
   await ensureStream(jsm, {
@@ -110,12 +121,31 @@ export async function startEventsConsumer({
     }
   })();
 
+  const reportAckFloor = async (report: (ackFloorSeq: number) => Promise<void>): Promise<void> => {
+    try {
+      const info = await jsm.consumers.info(EVENTS_STREAM, DURABLE);
+      await report(info.ack_floor.stream_seq);
+    } catch (err) {
+      // Nothing is lost by skipping a round: the next one reads a floor at least as high.
+      log.debug({ err }, 'ack floor not read or not applied this round');
+    }
+  };
+  let reporting: Promise<void> | undefined;
+  // Off the request path; a round still running (NATS or the store slow) skips the next tick.
+  const ackFloorTimer =
+    onAckFloor &&
+    setInterval(() => {
+      reporting ??= reportAckFloor(onAckFloor).finally(() => (reporting = undefined));
+    }, ackFloorIntervalMs);
+
   return {
     async stop() {
       stopping = true;
+      clearInterval(ackFloorTimer);
       await messages.close();
       await loop.catch(() => undefined);
       await Promise.allSettled([...inProgress]);
+      await reporting;
     },
   };
 }

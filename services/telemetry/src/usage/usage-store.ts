@@ -13,25 +13,31 @@ import {
 export interface UsageStore {
   /**
    * Adds one request to its day's totals, at most once per entry id: false when it was added
-   * already (a replayed event). Throws when the store cannot be reached.
+   * already (a replayed event). `seq` is the event's stream sequence: the id is remembered until
+   * `prune` is given an ack floor at or above it. Throws when the store cannot be reached.
    */
-  add(entry: UsageEntry): Promise<boolean>;
+  add(entry: UsageEntry, seq: number): Promise<boolean>;
+  /**
+   * Forgets the ids of events at or below the events consumer's ack floor: acknowledged, they are
+   * never delivered again. Throws when the store cannot be reached.
+   */
+  prune(ackFloorSeq: number): Promise<void>;
   /** The totals of the given days (a day with none is left out). */
   read(days: readonly string[]): Promise<DayTotals[]>;
   close(): Promise<void>;
 }
 
 /**
- * How long an applied request id is remembered: longer than the events stream keeps an event,
- * so no replay of it can be counted twice.
+ * A backstop for ids no prune reaches (the ack floor unreadable for hours, a recreated stream):
+ * longer than the stream keeps an event, so an id is never forgotten while its event can come back.
  */
 export const APPLIED_TTL_MS = 26 * 3_600_000;
 
 /** The single-process store: totals and applied ids in memory, gone when the process ends. */
 export function createMemoryUsageStore(now: () => number = Date.now): UsageStore {
   const days = new Map<string, Map<string, StoredCounters>>();
-  /** Applied id → when it may be forgotten. */
-  const applied = new Map<string, number>();
+  /** Applied id → its event's stream sequence, and when it is forgotten if no prune got to it. */
+  const applied = new Map<string, { seq: number; expires: number }>();
   let nextSweep = now() + 60_000;
 
   const sweep = (): void => {
@@ -39,7 +45,7 @@ export function createMemoryUsageStore(now: () => number = Date.now): UsageStore
     if (t < nextSweep) return;
     nextSweep = t + 60_000;
     // Insertion order is expiry order (one TTL for all): stop at the first live id.
-    for (const [id, expires] of applied) {
+    for (const [id, { expires }] of applied) {
       if (expires > t) break;
       applied.delete(id);
     }
@@ -48,10 +54,10 @@ export function createMemoryUsageStore(now: () => number = Date.now): UsageStore
   };
 
   return {
-    async add(entry) {
+    async add(entry, seq) {
       sweep();
       if (applied.has(entry.id)) return false;
-      applied.set(entry.id, now() + APPLIED_TTL_MS);
+      applied.set(entry.id, { seq, expires: now() + APPLIED_TTL_MS });
       let groups = days.get(entry.day);
       if (groups === undefined) days.set(entry.day, (groups = new Map()));
       const key = encodeDims(entry.dims);
@@ -59,6 +65,9 @@ export function createMemoryUsageStore(now: () => number = Date.now): UsageStore
       if (counters === undefined) groups.set(key, (counters = emptyCounters()));
       for (const f of STORED_FIELDS) counters[f] += entry.counters[f];
       return true;
+    },
+    async prune(ackFloorSeq) {
+      for (const [id, { seq }] of applied) if (seq <= ackFloorSeq) applied.delete(id);
     },
     async read(wanted) {
       return wanted.flatMap((day) => {

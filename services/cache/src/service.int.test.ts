@@ -1,8 +1,15 @@
 import type { Frame } from '@switchyard/bus';
 import { parseConfig } from '@switchyard/config';
-import { Headers, StageNames, Subjects } from '@switchyard/contracts';
+import { Headers, StageNames, Subjects, answerHeader } from '@switchyard/contracts';
 import { createLogger } from '@switchyard/log';
-import { startStageHarness, waitUntil, type StageHarness } from '@switchyard/testkit';
+import { connectRedis, type RedisConnection } from '@switchyard/store';
+import {
+  startRedis,
+  startStageHarness,
+  waitUntil,
+  type RedisHandle,
+  type StageHarness,
+} from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCache } from './service.js';
 
@@ -52,5 +59,57 @@ describe('cache stage (in-memory store)', () => {
     await waitUntil(() => !h.presence.isAlive(StageNames.router));
     const frame = await send('{}', { [Headers.requestId]: 'req-10' });
     expect(frame.status).toBe(503);
+  });
+});
+
+describe('cache stage (Redis store), coalescing without a router', () => {
+  const WAIT_MS = 5_000;
+  let redis: RedisHandle;
+  let client: RedisConnection;
+  let alone: StageHarness;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = connectRedis({ url: redis.url, log, name: 'cache-test' });
+    await client.whenReady(5_000);
+    alone = await startStageHarness({
+      name: 'cache',
+      start: ({ nc, presence }) =>
+        startCache({
+          nc,
+          presence,
+          log,
+          config: parseConfig({ redis: { url: redis.url }, cache: { coalesce: { wait_ms: WAIT_MS } } }),
+        }),
+      downstream: [],
+    });
+    // Past the start-up grace, during which a stage not yet heard from counts as running.
+    await waitUntil(() => !alone.presence.isAlive(StageNames.router));
+  });
+
+  afterAll(async () => {
+    await alone?.stop();
+    await client?.close();
+    await redis?.stop();
+  });
+
+  it('answers identical requests 503 at once, not after the coalescing wait, and frees the lock', async () => {
+    const body = '{"model":"gpt-4o","temperature":0,"messages":[{"role":"user","content":"Nobody routes"}]}';
+    const ask = (id: string) =>
+      alone.send(Subjects.cache, body, { [Headers.requestId]: id, [Headers.model]: 'gpt-4o' });
+    const started = Date.now();
+    const frames = await Promise.all([ask('req-a'), ask('req-b')]);
+    expect(frames.map((f) => f.status)).toEqual([503, 503]);
+    expect(Date.now() - started).toBeLessThan(1_000);
+
+    // One after the other: the first one's lock does not hold the next one back either.
+    const again = Date.now();
+    expect((await ask('req-c')).status).toBe(503);
+    expect(Date.now() - again).toBeLessThan(1_000);
+    const key = frames[0]!.headers?.get(answerHeader('x-switchyard-cache-key'));
+    expect(key).toBeTruthy();
+    await waitUntil(async () => (await client.client.exists(`sy:cache:v1:l:${key}`)) === 0, {
+      timeoutMs: 1_000,
+    });
   });
 });

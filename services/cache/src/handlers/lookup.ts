@@ -15,6 +15,7 @@ import {
   answerHeader,
 } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/log';
+import { givingUpOnError, type GiveUpLead } from '../coalesce/give-up-lead.js';
 import type { Waiters } from '../coalesce/waiters.js';
 import { entryKey, requestHash } from '../domain/cache-key.js';
 import { decideCaching, type CacheUse } from '../domain/cache-decision.js';
@@ -29,6 +30,8 @@ export interface LookupDeps {
   store: ResponseStore;
   alarm: StoreAlarm;
   waiters: Waiters;
+  /** Frees a key's in-flight lock this request holds when it will store nothing. */
+  giveUpLead: GiveUpLead;
   /** Undefined when no master key is configured: the semantic cache is then off. */
   embed: EmbedPrompt | undefined;
   log: Logger;
@@ -49,7 +52,7 @@ const setStatus = (req: StageRequest, status: Status): void =>
  * Identical requests in flight wait for the first one's answer. Redis unreachable: bypassed.
  */
 export function createLookup(deps: LookupDeps): StageHandler {
-  const { config, store, alarm, waiters, embed, log } = deps;
+  const { config, store, alarm, waiters, giveUpLead, embed, log } = deps;
   const coalesce = config.cache.coalesce;
 
   const bypass = (req: StageRequest): StageOutcome => {
@@ -119,6 +122,8 @@ export function createLookup(deps: LookupDeps): StageHandler {
     if (!use.use) return bypass(req);
     if (!store.available) return storeUnavailable(req);
     const key = entryKey(use.namespace, model, requestHash(model, body));
+    /** This request holds the key's in-flight lock: identical requests wait for its answer. */
+    let leader = false;
 
     if (use.lookup) {
       try {
@@ -126,6 +131,7 @@ export function createLookup(deps: LookupDeps): StageHandler {
         const waitMs = Math.min(coalesce.wait_ms, deadline - Date.now());
         const found = await store.lookup(key, coalesce.enabled ? waitMs : 0);
         alarm.recovered();
+        leader = found.leader;
         if (found.entry !== undefined) return hit(req, key, found.entry, body);
         if (coalesce.enabled && !found.leader) {
           const entry = await waiters.wait(key, waitMs, () => store.get(key));
@@ -135,14 +141,18 @@ export function createLookup(deps: LookupDeps): StageHandler {
           const match = await semanticMatch(req, use, key, body);
           if (match !== undefined) {
             // Nothing will be stored under this key: requests waiting on it go on now.
-            if (coalesce.enabled) void store.unlock(key).catch(() => undefined);
+            if (leader) giveUpLead(key, use.ttlMs);
             return hit(req, match.key, match.entry, body);
           }
         }
       } catch (err) {
+        // Bypassed, the request carries no key: nobody would store an answer or free the lock.
+        if (leader) giveUpLead(key, use.ttlMs);
         return storeUnavailable(req, err);
       }
     }
+    // The stage may still answer an error itself (no router running): the lock must not outlive it.
+    if (leader) req.reply = givingUpOnError(req.reply, () => giveUpLead(key, use.ttlMs));
     h.set(Headers.cacheKey, key);
     h.set(Headers.cacheTtlMs, String(use.ttlMs));
     h.set(Headers.cacheMaxBytes, String(config.cache.max_entry_bytes));

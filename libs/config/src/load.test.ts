@@ -90,6 +90,7 @@ describe('loadConfig with the built-in defaults', () => {
       ws_ping_interval_ms: 30_000,
       ws_auth_timeout_ms: 5_000,
       ws_high_water_bytes: 8 * 1024 * 1024,
+      ws_max_in_flight: 64,
     });
     expect(config.telemetry).toEqual({
       host: '127.0.0.1',

@@ -30,6 +30,8 @@ export const ServerConfig = z.strictObject({
     .int()
     .min(1024)
     .default(8 * 1024 * 1024),
+  /** Requests one WebSocket may have running at once; one more is refused (429) until one ends. */
+  ws_max_in_flight: z.int().min(1).default(64),
 });
 
 export const DemoProvider = z.strictObject({

@@ -199,6 +199,36 @@ describe('WebSocket API', () => {
     socket.ws.close();
   });
 
+  it('caps the requests running on one socket: one more gets a 429 error frame, the others go on', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    behaviours.set('held at the cap', (req) => void gate.then(() => req.reply.response(json(COMPLETION))));
+    const other = await startOtherIngress({ ws_max_in_flight: 2 });
+    const socket = await connect(other.url);
+    for (const id of [1, 2, 3]) socket.send({ type: 'request', id, body: chatBody('held at the cap') });
+
+    const [refused] = await socket.answer(3);
+    expect(refused).toMatchObject({
+      type: 'error',
+      status: 429,
+      error: { type: 'rate_limit_error', code: 'rate_limit_exceeded', param: null },
+    });
+    expect(refused!.error!.message).toContain('at most 2');
+    const refusedId = refused!.headers!['x-request-id'];
+    await expect.poll(() => t.events.find((e) => e.request_id === refusedId)).toMatchObject({ status: 429 });
+    expect(socket.ws.readyState).toBe(socket.ws.OPEN);
+
+    release();
+    for (const id of [1, 2])
+      expect(await socket.answer(id)).toEqual([expect.objectContaining({ type: 'response', status: 200 })]);
+    expect(pipeline.received.filter((r) => contentOf(r) === 'held at the cap')).toHaveLength(2);
+    // Once they have ended, the socket takes requests again (the refused id too).
+    socket.send({ type: 'request', id: 3, body: chatBody('after the cap') });
+    const after = await socket.next((f) => f.id === 3 && f.type === 'response');
+    expect(after).toMatchObject({ status: 200, data: COMPLETION });
+    socket.ws.close();
+  });
+
   it('a cancel frame ends that request with a 499 error frame and cancels its upstream work', async () => {
     behaviours.set('endless', (req) => req.reply.chunk(json(chunk('never finishes'))));
     const socket = await connect();

@@ -52,10 +52,17 @@ export interface WsSession {
  * the socket is not read (no new requests) until what is queued has been written. Reply frames
  * arrive from NATS at the pipeline's pace and cannot be paused, so memory per socket stays bounded
  * only by giving up on requests the client cannot keep up with.
+ *
+ * At most `ws_max_in_flight` requests run at once per socket; one more is answered with a 429
+ * error frame of its id, and the others go on.
  */
 export function createWsSession(ctx: IngressContext, socket: WebSocket, authorization: string): WsSession {
   const { nc } = ctx;
-  const { request_timeout_ms: timeoutMs, ws_high_water_bytes: highWater } = ctx.config.server;
+  const {
+    request_timeout_ms: timeoutMs,
+    ws_high_water_bytes: highWater,
+    ws_max_in_flight: maxInFlight,
+  } = ctx.config.server;
   const running = new Map<RequestId, Running>();
   let draining = false;
   let drained: (() => void) | undefined;
@@ -89,6 +96,11 @@ export function createWsSession(ctx: IngressContext, socket: WebSocket, authoriz
     r.exchange.close();
     if (err) send(errorFrame(id, err, headersOnce(r)));
   };
+
+  const tooManyInFlight = new GatewayError(
+    'rate_limited',
+    `Too many requests running on this WebSocket: at most ${maxInFlight} at once. Send it again once one of them has ended.`,
+  );
 
   const tooSlow = new GatewayError(
     'cancelled',
@@ -129,6 +141,8 @@ export function createWsSession(ctx: IngressContext, socket: WebSocket, authoriz
     let request;
     try {
       if (draining) throw new GatewayError('unavailable', 'The gateway is shutting down.');
+      // One socket may not flood the pipeline: a request past the cap is refused, not queued.
+      if (running.size >= maxInFlight) throw tooManyInFlight;
       request = toWsBusRequest(frame, { requestId, receivedAt, authorization, timeoutMs });
       if (nc.isClosed())
         throw new GatewayError('unavailable', 'The gateway is not connected to its message bus.');

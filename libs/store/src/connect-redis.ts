@@ -51,6 +51,8 @@ export function connectRedis({
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: commandTimeoutMs,
+    // Commands issued in one turn of the event loop (many requests' admissions) share one write.
+    enableAutoPipelining: true,
     connectTimeout: 2000,
     // Back off to one attempt every 2 s, forever: Redis coming back is normal, not an error.
     retryStrategy: (times) => Math.min(times * 100, 2000),

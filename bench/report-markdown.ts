@@ -177,7 +177,9 @@ export function renderMarkdown(report: BenchReport): string {
   );
   out.push(cpuTable(report.scenarios, report.idleCpuMsPerS));
   if (report.rss) {
-    out.push(`## Memory over the soak (${settings.soakS} s at 500 req/s through Switchyard)`);
+    out.push(
+      `## Memory over the soak (${settings.soakS} s at ${settings.soakRps} req/s through ${settings.soakTarget})`,
+    );
     out.push('From a tenth into the soak on, once the heaps grown by the scenarios before it have settled.');
     out.push(
       table(

@@ -184,18 +184,20 @@ async function idleCpu(setup: Setup, seconds: number): Promise<Record<string, nu
 }
 
 async function soak(children: Children, setup: Setup, settings: Settings): Promise<RssSeries[]> {
-  log(`soak: ${settings.soakS} s at 500 req/s through Switchyard, RSS every ${settings.rssEveryS} s…`);
+  log(
+    `soak: ${settings.soakS} s at ${settings.soakRps} req/s through ${settings.soakTarget}, RSS every ${settings.rssEveryS} s…`,
+  );
   const series: RssSeries[] = setup.processes.map((p) => ({ process: p.name, samples: [] }));
   const start = Date.now();
   const sample = () =>
     setup.processes.forEach((p, i) => series[i]!.samples.push([(Date.now() - start) / 1000, rssMiB(p.pid)]));
   sample();
   const timer = setInterval(sample, settings.rssEveryS * 1000);
-  const soakScenario = SCENARIOS.find((s) => s.id === 'open-500')!;
+  const soakScenario = { ...SCENARIOS.find((s) => s.id === 'open-500')!, rate: settings.soakRps };
   try {
     const load = await runLoadgen(
       children,
-      loadOptions(soakScenario, setup.urls.switchyard!, settings.soakS),
+      loadOptions(soakScenario, setup.urls[settings.soakTarget]!, settings.soakS),
     );
     log(
       `soak: ${load.ok} ok, ${load.errors} errors, ${load.timeouts} timeouts, p99 ${load.latencyMs.p99} ms`,

@@ -9,6 +9,9 @@ export interface Settings {
   warmupS: number;
   /** 0 skips the soak. */
   soakS: number;
+  /** The soak's fixed rate (requests/s) and the Switchyard layout it goes through. */
+  soakRps: number;
+  soakTarget: TargetName;
   /** Seconds between RSS samples during the soak. */
   rssEveryS: number;
   quick: boolean;
@@ -45,15 +48,30 @@ function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
 
 const flag = (env: NodeJS.ProcessEnv, name: string) => env[name] === '1' || env[name] === 'true';
 
+/** The soak goes through one Switchyard layout, which must be among the targets. */
+function soakTarget(env: NodeJS.ProcessEnv): TargetName {
+  const raw = env['BENCH_SOAK_TARGET'] || 'switchyard';
+  const layouts: readonly string[] = ['switchyard', 'colocated', 'single'];
+  if (!layouts.includes(raw))
+    throw new Error(`BENCH_SOAK_TARGET: ${raw} is not a Switchyard target (${layouts.join(', ')})`);
+  return raw as TargetName;
+}
+
 export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv): Settings {
   const quick = argv.includes('--quick') || flag(env, 'BENCH_QUICK');
   const cpuProf = env['BENCH_CPU_PROF'] ?? '';
+  const chosen = targets(env);
+  const soakThrough = soakTarget(env);
+  if (!chosen.includes(soakThrough))
+    throw new Error(`BENCH_SOAK_TARGET: ${soakThrough} is not among BENCH_TARGETS (${chosen.join(', ')})`);
   return {
     // A quick run is a smoke test of the whole bench in about a minute, not a measurement.
     runs: Math.max(1, Math.round(number(env, 'BENCH_RUNS', quick ? 1 : 3))),
     durationS: number(env, 'BENCH_DURATION_S', quick ? 2 : 10),
     warmupS: number(env, 'BENCH_WARMUP_S', quick ? 1 : 3),
     soakS: number(env, 'BENCH_SOAK_S', quick ? 10 : 600),
+    soakRps: number(env, 'BENCH_SOAK_RPS', 500),
+    soakTarget: soakThrough,
     rssEveryS: number(env, 'BENCH_RSS_EVERY_S', quick ? 1 : 5),
     quick,
     fromSource: flag(env, 'BENCH_FROM_SOURCE'),
@@ -63,6 +81,6 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv): S
     streamChunks: Math.max(1, Math.round(number(env, 'BENCH_STREAM_CHUNKS', 10))),
     logLevel: env['BENCH_LOG_LEVEL'] ?? 'info',
     scenarios: (env['BENCH_SCENARIOS'] ?? '').split(',').filter(Boolean),
-    targets: targets(env),
+    targets: chosen,
   };
 }

@@ -142,6 +142,10 @@ export function publishOrDeliver(
   return true;
 }
 
+/** Whether a reply subject belongs to a reply inbox of this process (local dispatch on). */
+export const isLocalReply = (nc: NatsConnection, reply: string): boolean =>
+  registries.get(nc)?.inboxes.has(reply.slice(0, reply.lastIndexOf('.'))) ?? false;
+
 /**
  * Sends a reply frame: to a reply inbox of this process directly when local dispatch is on (in
  * order: every frame of a reply takes the same way), through NATS otherwise.

@@ -14,7 +14,7 @@ import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats
 import { createAnswerCapture } from './answer-capture.js';
 import { bodyLimitOf, claimCheckOf } from './claim-check.js';
 import { createContentCapture, type ContentCapture } from './content-capture.js';
-import { replyOrDeliver } from './local-dispatch.js';
+import { isLocalReply, replyOrDeliver } from './local-dispatch.js';
 import { publishEvent } from './local-events.js';
 import { traceIdOf } from './trace.js';
 
@@ -148,7 +148,8 @@ export function createReplier(
     if (seq === 0) copyAnswerHeaders(request, h);
     h.set(Headers.seq, String(seq++));
     extra?.(h);
-    if (pending === undefined && data.byteLength <= bodyLimitOf(nc)) {
+    // A frame for this process's own inbox is handed over whole: NATS's size limit is not in the way.
+    if (pending === undefined && (data.byteLength <= bodyLimitOf(nc) || isLocalReply(nc, reply))) {
       replyOrDeliver(nc, reply, data, h);
       return;
     }

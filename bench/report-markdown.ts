@@ -1,6 +1,14 @@
+import type { Goal, GoalResult } from './goals.js';
 import type { BenchReport } from './report.js';
 import type { ScenarioSummary, TargetSummary } from './summarize.js';
-import { TARGETS, type Spread, type TargetName } from './types.js';
+import {
+  GATEWAY_TARGETS,
+  isGateway,
+  TARGETS,
+  type GatewayTarget,
+  type Spread,
+  type TargetName,
+} from './types.js';
 
 /** A number for a table cell; a dash for what was not measured. */
 export function fmt(value: number | undefined, digits = 2): string {
@@ -22,13 +30,25 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-const STATUS = { pass: '✅ pass', fail: '❌ fail', skip: '⏭ skip' } as const;
+const STATUS = { pass: '✅', fail: '❌', skip: '⏭' } as const;
+
+const goalCell = (r: GoalResult | undefined) =>
+  r ? `${r.value} ${STATUS[r.status]}${r.note ? ` (${r.note})` : ''}` : '–';
+
+/** One measured column per Switchyard layout judged, so layouts read side by side. */
+function goalsTable(goals: readonly Goal[]): string {
+  const layouts = GATEWAY_TARGETS.filter((l) => goals.some((g) => g.results[l] !== undefined));
+  return table(
+    ['target', 'goal', ...layouts.map((l) => `measured (${l})`)],
+    goals.map((g) => [g.name, g.goal, ...layouts.map((l) => goalCell(g.results[l]))]),
+  );
+}
 
 function scenarioRows(s: ScenarioSummary): string[][] {
   return TARGETS.flatMap((target) => {
     const t = s.targets[target];
     if (!t) return [];
-    const isSy = target === 'switchyard';
+    const gw = isGateway(target) ? s.gateways[target] : undefined;
     return [
       [
         target === 'direct' ? s.scenario.title : '',
@@ -38,9 +58,9 @@ function scenarioRows(s: ScenarioSummary): string[][] {
         fmtSpread(t.latencyMs.p90),
         fmtSpread(t.latencyMs.p99),
         t.timeouts > 0 ? `${t.errors} (+${t.timeouts} timeouts)` : String(t.errors),
-        isSy ? `${signed(s.addedMs.vsDirect.p50)} / ${signed(s.addedMs.vsDirect.p99)}` : '',
-        isSy ? `${signed(s.addedMs.vsBaseline.p50)} / ${signed(s.addedMs.vsBaseline.p99)}` : '',
-        isSy ? `${fmt(s.rpsRatio.vsDirect)}× / ${fmt(s.rpsRatio.vsBaseline)}×` : '',
+        gw ? `${signed(gw.addedMs.vsDirect.p50)} / ${signed(gw.addedMs.vsDirect.p99)}` : '',
+        gw ? `${signed(gw.addedMs.vsBaseline.p50)} / ${signed(gw.addedMs.vsBaseline.p99)}` : '',
+        gw ? `${fmt(gw.rpsRatio.vsDirect)}× / ${fmt(gw.rpsRatio.vsBaseline)}×` : '',
       ],
     ];
   });
@@ -50,7 +70,7 @@ function streamRows(s: ScenarioSummary): string[][] {
   return TARGETS.flatMap((target) => {
     const t = s.targets[target];
     if (!t?.ttftMs || !t.gapMs) return [];
-    const added = target === 'switchyard' && s.addedTtftMs ? s.addedTtftMs : undefined;
+    const added = isGateway(target) ? s.gateways[target]?.addedTtftMs : undefined;
     return [
       [
         target,
@@ -69,8 +89,8 @@ function streamRows(s: ScenarioSummary): string[][] {
 function cpuTable(scenarios: readonly ScenarioSummary[], idle: Record<string, number>): string {
   const processes = new Set<string>();
   /** Which Switchyard's runs a process belongs to: the co-located target's processes are its own. */
-  const owner = new Map<string, 'switchyard' | 'colocated' | 'single'>();
-  for (const target of ['switchyard', 'colocated', 'single'] as const)
+  const owner = new Map<string, GatewayTarget>();
+  for (const target of GATEWAY_TARGETS)
     for (const s of scenarios)
       for (const name of Object.keys(s.targets[target]?.cpuUsPerRequest ?? {})) {
         if (name === 'loadgen' || owner.has(name)) continue;
@@ -119,20 +139,10 @@ export function renderMarkdown(report: BenchReport): string {
       (settings.quick ? ' **Quick run: a smoke test, not a measurement.**' : ''),
   );
   out.push('## Goals');
-  out.push(
-    table(
-      ['target', 'goal', 'measured', 'result'],
-      report.goals.map((g) => [
-        g.name,
-        g.goal,
-        g.note ? `${g.value} (${g.note})` : g.value,
-        STATUS[g.status],
-      ]),
-    ),
-  );
+  out.push(goalsTable(report.goals));
   out.push('## Latency and throughput');
   out.push(
-    'Latency in ms; added = Switchyard − other target at the same percentile; ratios are of requests/s.',
+    'Latency in ms; added = the Switchyard layout of that row − the other target at the same percentile; ratios are of requests/s.',
   );
   out.push(
     table(

@@ -278,7 +278,7 @@ async function main(): Promise<void> {
       startedAt,
       machine,
       settings,
-      goals: evaluateGoals(scenarios, rss),
+      goals: evaluateGoals(scenarios, rss, settings.soakTarget),
       scenarios,
       idleCpuMsPerS,
       rss,

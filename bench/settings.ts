@@ -1,4 +1,4 @@
-import { DEFAULT_TARGETS, TARGETS, type TargetName } from './types.js';
+import { DEFAULT_TARGETS, GATEWAY_TARGETS, TARGETS, type GatewayTarget, type TargetName } from './types.js';
 
 /** How a bench run is shaped; every knob is an environment variable (see bench/README.md). */
 export interface Settings {
@@ -11,7 +11,7 @@ export interface Settings {
   soakS: number;
   /** The soak's fixed rate (requests/s) and the Switchyard layout it goes through. */
   soakRps: number;
-  soakTarget: TargetName;
+  soakTarget: GatewayTarget;
   /** Seconds between RSS samples during the soak. */
   rssEveryS: number;
   quick: boolean;
@@ -49,12 +49,12 @@ function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
 const flag = (env: NodeJS.ProcessEnv, name: string) => env[name] === '1' || env[name] === 'true';
 
 /** The soak goes through one Switchyard layout, which must be among the targets. */
-function soakTarget(env: NodeJS.ProcessEnv): TargetName {
+function soakTarget(env: NodeJS.ProcessEnv): GatewayTarget {
   const raw = env['BENCH_SOAK_TARGET'] || 'switchyard';
-  const layouts: readonly string[] = ['switchyard', 'colocated', 'single'];
-  if (!layouts.includes(raw))
-    throw new Error(`BENCH_SOAK_TARGET: ${raw} is not a Switchyard target (${layouts.join(', ')})`);
-  return raw as TargetName;
+  const target = GATEWAY_TARGETS.find((t) => t === raw);
+  if (!target)
+    throw new Error(`BENCH_SOAK_TARGET: ${raw} is not a Switchyard target (${GATEWAY_TARGETS.join(', ')})`);
+  return target;
 }
 
 export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv): Settings {

@@ -1,7 +1,9 @@
 import type { Scenario } from './scenarios.js';
 import { drift, median, ratio, spread } from './stats.js';
 import {
+  GATEWAY_TARGETS,
   TARGETS,
+  type GatewayTarget,
   type Percentiles,
   type RssSeries,
   type RunRecord,
@@ -28,14 +30,21 @@ export interface TargetSummary {
   cpuUsPerRequest: Record<string, number>;
 }
 
+/** One Switchyard layout set against the upstream alone and the pass-through proxy. */
+export interface GatewayComparison {
+  /** The layout's median percentile minus the other target's (ms). */
+  addedMs: { vsDirect: Percentiles; vsBaseline: Percentiles };
+  /** Streams only. */
+  addedTtftMs?: { vsDirect: Percentiles; vsBaseline: Percentiles };
+  /** The layout's median requests/s over the other target's. */
+  rpsRatio: { vsDirect: number; vsBaseline: number };
+}
+
 export interface ScenarioSummary {
   scenario: Scenario;
   targets: Partial<Record<TargetName, TargetSummary>>;
-  /** Switchyard's median percentile minus the other target's (ms). */
-  addedMs: { vsDirect: Percentiles; vsBaseline: Percentiles };
-  addedTtftMs?: { vsDirect: Percentiles; vsBaseline: Percentiles };
-  /** Switchyard's median requests/s over the other target's. */
-  rpsRatio: { vsDirect: number; vsBaseline: number };
+  /** Each Switchyard layout measured in this scenario, compared with direct and baseline. */
+  gateways: Partial<Record<GatewayTarget, GatewayComparison>>;
   notes: string[];
 }
 
@@ -86,16 +95,45 @@ function added(a: PercentileSpreads | undefined, b: PercentileSpreads | undefine
   return { p50: diff('p50'), p90: diff('p90'), p99: diff('p99'), max: NaN };
 }
 
+function compareGateway(
+  gateway: TargetSummary,
+  direct: TargetSummary | undefined,
+  baseline: TargetSummary | undefined,
+): GatewayComparison {
+  const rps = (t: TargetSummary | undefined) => t?.rps.median ?? NaN;
+  const comparison: GatewayComparison = {
+    addedMs: {
+      vsDirect: added(gateway.latencyMs, direct?.latencyMs),
+      vsBaseline: added(gateway.latencyMs, baseline?.latencyMs),
+    },
+    rpsRatio: {
+      vsDirect: ratio(rps(gateway), rps(direct)),
+      vsBaseline: ratio(rps(gateway), rps(baseline)),
+    },
+  };
+  if (gateway.ttftMs)
+    comparison.addedTtftMs = {
+      vsDirect: added(gateway.ttftMs, direct?.ttftMs),
+      vsBaseline: added(gateway.ttftMs, baseline?.ttftMs),
+    };
+  return comparison;
+}
+
 export function summarizeScenario(scenario: Scenario, records: readonly RunRecord[]): ScenarioSummary {
   const targets: ScenarioSummary['targets'] = {};
   for (const target of TARGETS) {
     const mine = records.filter((r) => r.scenario === scenario.id && r.target === target);
     if (mine.length > 0) targets[target] = summarizeTarget(mine);
   }
-  const { direct, baseline, switchyard } = targets;
+  const gateways: ScenarioSummary['gateways'] = {};
   const notes: string[] = [];
-  if (scenario.request === 'cached' && switchyard && switchyard.cacheHits === 0)
-    notes.push('Switchyard answered no request with x-switchyard-cache: HIT: the cache goal is skipped.');
+  for (const layout of GATEWAY_TARGETS) {
+    const gateway = targets[layout];
+    if (!gateway) continue;
+    gateways[layout] = compareGateway(gateway, targets.direct, targets.baseline);
+    if (scenario.request === 'cached' && gateway.cacheHits === 0)
+      notes.push(`${layout} answered no request with x-switchyard-cache: HIT: its cache goal is skipped.`);
+  }
   if (scenario.mode === 'autocannon')
     notes.push('autocannon reports latency in whole milliseconds; the other scenarios in µs.');
   for (const target of TARGETS) {
@@ -105,25 +143,7 @@ export function summarizeScenario(scenario: Scenario, records: readonly RunRecor
         `${target}: the generator fell behind its schedule (lag p99 ${lag.toFixed(1)} ms): the machine was short of CPU.`,
       );
   }
-  const summary: ScenarioSummary = {
-    scenario,
-    targets,
-    addedMs: {
-      vsDirect: added(switchyard?.latencyMs, direct?.latencyMs),
-      vsBaseline: added(switchyard?.latencyMs, baseline?.latencyMs),
-    },
-    rpsRatio: {
-      vsDirect: ratio(switchyard?.rps.median ?? NaN, direct?.rps.median ?? NaN),
-      vsBaseline: ratio(switchyard?.rps.median ?? NaN, baseline?.rps.median ?? NaN),
-    },
-    notes,
-  };
-  if (switchyard?.ttftMs)
-    summary.addedTtftMs = {
-      vsDirect: added(switchyard.ttftMs, direct?.ttftMs),
-      vsBaseline: added(switchyard.ttftMs, baseline?.ttftMs),
-    };
-  return summary;
+  return { scenario, targets, gateways, notes };
 }
 
 /**

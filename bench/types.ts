@@ -8,6 +8,14 @@ export type TargetName = 'direct' | 'baseline' | 'switchyard' | 'colocated' | 's
 export const TARGETS: readonly TargetName[] = ['direct', 'baseline', 'switchyard', 'colocated', 'single'];
 export const DEFAULT_TARGETS: readonly TargetName[] = ['direct', 'baseline', 'switchyard'];
 
+/** The Switchyard layouts among the targets: each is compared with direct and baseline, and judged. */
+export type GatewayTarget = Extract<TargetName, 'switchyard' | 'colocated' | 'single'>;
+export const GATEWAY_TARGETS: readonly GatewayTarget[] = ['switchyard', 'colocated', 'single'];
+
+export function isGateway(target: TargetName): target is GatewayTarget {
+  return (GATEWAY_TARGETS as readonly TargetName[]).includes(target);
+}
+
 /** Latency percentiles in milliseconds. */
 export interface Percentiles {
   p50: number;

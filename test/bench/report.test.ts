@@ -6,15 +6,20 @@ import { escapeXml, niceCeiling, renderSvg } from '../../bench/report-svg.js';
 import { SCENARIOS } from '../../bench/scenarios.js';
 import { readSettings } from '../../bench/settings.js';
 import { summarizeScenario } from '../../bench/summarize.js';
-import { TARGETS } from '../../bench/types.js';
+import { DEFAULT_TARGETS, TARGETS, type LoadResult, type TargetName } from '../../bench/types.js';
 import { pct, record } from './fixtures.js';
 
-function report(): BenchReport {
+/** Every scenario run once against each of `targets`, with `over` changing some targets' numbers. */
+function report(
+  targets: readonly TargetName[] = TARGETS,
+  over: Partial<Record<TargetName, Partial<LoadResult>>> = {},
+): BenchReport {
   const runs = SCENARIOS.flatMap((s) =>
-    TARGETS.map((t) =>
+    targets.map((t) =>
       record(s.id, t, 1, {
         latencyMs: pct(0.5, 1, 2),
         ...(s.mode === 'stream' ? { ttftMs: pct(0.3, 0.5, 1), gapMs: pct(NaN, NaN, NaN) } : {}),
+        ...over[t],
       }),
     ),
   );
@@ -23,7 +28,7 @@ function report(): BenchReport {
     startedAt: '2026-01-01T00:00:00.000Z',
     machine: { cpus: 2, cpuModel: 'Test CPU', node: 'v20', loadAverage: [0.1, 0.1, 0.1] },
     settings: readSettings(['--quick'], {}),
-    goals: evaluateGoals(scenarios, undefined),
+    goals: evaluateGoals(scenarios, undefined, 'switchyard'),
     scenarios,
     idleCpuMsPerS: { upstream: 0.5 },
     runs,
@@ -55,13 +60,51 @@ describe('bench report', () => {
 
   it('renders the goals, every scenario and target, streaming, CPU and notes as markdown tables', () => {
     const md = renderMarkdown(report());
-    expect(md).toContain('| target | goal | measured | result |');
+    expect(md).toContain(
+      '| target | goal | measured (switchyard) | measured (colocated) | measured (single) |',
+    );
     for (const s of SCENARIOS) expect(md).toContain(`| ${s.title} | direct |`);
-    expect(md).toContain('| switchyard | 100 | 0.30 | 1.00 | – | – | +0.00 / +0.00 |');
+    for (const layout of ['switchyard', 'colocated', 'single'])
+      expect(md).toContain(`| ${layout} | 100 | 0.30 | 1.00 | – | – | +0.00 / +0.00 |`);
     expect(md).toMatch(/\| upstream \| 0\.5 \| 50 \|/);
     expect(md).toMatch(/\*\*total, switchyard runs\*\* \(load generator excluded\) \|  \| 50 \|/);
     expect(md).toContain('- a <note> & more');
     expect(md).toContain('Quick run');
+  });
+
+  it('gives a run of Switchyard alone one measured column, value and verdict in each cell', () => {
+    const md = renderMarkdown(report(DEFAULT_TARGETS));
+    expect(md).toContain('| target | goal | measured (switchyard) |\n| --- | --- | --- |');
+    expect(md).toContain('| Throughput at 64 connections | ≥ 3,000 req/s | 100 req/s ❌ |');
+    expect(md).toContain('| 500 req/s added p50 | ≤ 0.5 ms over direct | 0.00 ms ✅ |');
+    expect(md).toContain(
+      '| RSS flat over the soak | ± 10% for every process | n/a ⏭ (soak skipped (BENCH_SOAK_S=0)) |',
+    );
+    expect(md).not.toContain('measured (single)');
+  });
+
+  it('judges and compares each layout on its own numbers, side by side', () => {
+    const md = renderMarkdown(
+      report(['direct', 'baseline', 'switchyard', 'single'], {
+        direct: { rps: 10_000 },
+        baseline: { rps: 9000 },
+        switchyard: { rps: 2000, latencyMs: pct(1.5, 2, 4) },
+        single: { rps: 4500, latencyMs: pct(0.7, 1, 2.5) },
+      }),
+    );
+    expect(md).toContain('| target | goal | measured (switchyard) | measured (single) |');
+    expect(md).toContain(
+      '| Throughput at 64 connections | ≥ 3,000 req/s | 2,000 req/s ❌ | 4,500 req/s ✅ |',
+    );
+    expect(md).toContain('| 500 req/s added p50 | ≤ 0.5 ms over direct | 1.00 ms ❌ | 0.20 ms ✅ |');
+    // The soak went through switchyard: the single layout has no RSS verdict.
+    expect(md).toMatch(/\| RSS flat over the soak \| ± 10% for every process \| n\/a ⏭ [^|]*\| – \|/);
+    expect(md).toContain(
+      '|  | single | 4500 | 0.70 | 1.00 | 2.50 | 0 | +0.20 / +0.50 | +0.20 / +0.50 | 0.45× / 0.50× |',
+    );
+    expect(md).toContain(
+      '|  | switchyard | 2000 | 1.50 | 2.00 | 4.00 | 0 | +1.00 / +2.00 | +1.00 / +2.00 | 0.20× / 0.22× |',
+    );
   });
 
   it('writes a well-formed SVG chart with escaped text', () => {

@@ -31,6 +31,10 @@ describe('bench settings', () => {
       'sequential',
     ]);
     expect(() => readSettings([], { BENCH_DURATION_S: 'ten' })).toThrow(/BENCH_DURATION_S/);
+    expect(readSettings([], { BENCH_TARGETS: 'direct,single', BENCH_SOAK_TARGET: 'single' }).soakTarget).toBe(
+      'single',
+    );
+    expect(() => readSettings([], { BENCH_SOAK_TARGET: 'baseline' })).toThrow(/not a Switchyard target/);
   });
 });
 

@@ -8,8 +8,9 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@switchyard/source'] } },
   test: {
     include: ['{libs,services,apps,test}/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    // Generous: CI shares a 2-core machine whose speed varies by 2× or more from run to run.
+    testTimeout: 45_000,
+    hookTimeout: 60_000,
     pool: 'forks',
     // Most tests wait on NATS, HTTP and timers rather than the CPU: more files at once than
     // cores (vitest's default is cores − 1, i.e. one at a time on a 2-core machine) halves the run.

@@ -65,7 +65,7 @@ beforeAll(async () => {
   ]);
   ingressUrl = (await startIngress(env))[1];
   await waitUntilServing(ingressUrl);
-}, 90_000);
+}, 180_000);
 
 afterAll(async () => {
   await stopAll();
@@ -100,5 +100,5 @@ describe('a three-node NATS cluster', () => {
     const settled = answers.filter((a) => a.startedAt > killedAt + 3_000);
     expect(settled.length).toBeGreaterThan(10);
     expect(settled.every((a) => a.status === 200)).toBe(true);
-  }, 60_000);
+  }, 180_000);
 });

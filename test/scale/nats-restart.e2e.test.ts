@@ -44,7 +44,7 @@ beforeAll(async () => {
   await Promise.all([...STAGES.map((s) => startStage(s, env)), startWorker(env)]);
   ingressUrl = (await startIngress(env))[1];
   await waitUntilServing(ingressUrl);
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await stopAll();
@@ -87,5 +87,5 @@ describe('NATS restarted under load', () => {
     expect(answers.filter((a) => a.startedAt > recoveredAt + 1_000).every((a) => a.status === 200)).toBe(
       true,
     );
-  }, 50_000);
+  }, 180_000);
 });

@@ -34,7 +34,7 @@ beforeAll(async () => {
   await startWorker(env);
   ingress = await startIngress(env, 'ingress-1');
   await waitUntilServing(ingress[1]);
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await stopAll();
@@ -72,5 +72,5 @@ describe('a rolling restart of every service under load', () => {
     expect(summarize(answers)).toEqual({ '200': answers.length });
     // Both ingresses answered: the old one up to its stop, the new one after.
     expect(new Set(answers.map((a) => a.ingress)).size).toBe(2);
-  }, 50_000);
+  }, 180_000);
 });

@@ -47,7 +47,7 @@ beforeAll(async () => {
     },
   });
   await waitUntilServing(ingressUrl);
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await observer?.close();
@@ -86,5 +86,5 @@ describe('kill -9 of a worker under load', () => {
     const ids = answers.map((a) => a.requestId);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...completions.values()].filter((n) => n > 1)).toEqual([]);
-  }, 30_000);
+  }, 180_000);
 });

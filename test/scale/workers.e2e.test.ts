@@ -57,7 +57,7 @@ beforeAll(async () => {
   await waitUntilServing(ingressUrl);
   startTwoMoreWorkers = () =>
     Promise.all([startWorker(env(configs[2]!), 'worker-2'), startWorker(env(configs[3]!), 'worker-3')]);
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await stopAll();
@@ -89,5 +89,5 @@ describe('workers of one provider', () => {
     expect(four.perSecond).toBeGreaterThan(two.perSecond * 1.4);
     // And neither exceeds what its workers' concurrency allows.
     expect(two.perSecond).toBeLessThanOrEqual(((2 * MAX_CONCURRENCY * 1000) / UPSTREAM_MS) * 1.1);
-  }, 60_000);
+  }, 180_000);
 });

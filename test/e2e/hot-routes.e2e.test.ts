@@ -19,6 +19,8 @@ const MASTER = 'sk-master-e2e-0123456789';
 let nats: ServiceHandle;
 let before: FakeOpenAI;
 let after: FakeOpenAI;
+/** Answers each call 300 ms late, so calls held one at a time take visibly longer. */
+let slow: FakeOpenAI;
 let gw: TestGateway;
 let client: OpenAI;
 /** A second router replica, on its own connection, as another process would run it. */
@@ -28,12 +30,14 @@ beforeAll(async () => {
   nats = await startNats();
   before = await startFakeOpenAI();
   after = await startFakeOpenAI();
+  slow = await startFakeOpenAI({ latencyMs: 300 });
   gw = await startGateway(nats.url, {
     server: { port: 0, request_timeout_ms: 15_000 },
     master_key: MASTER,
     providers: {
       before: { type: 'openai-compatible', base_url: before.url },
       after: { type: 'openai-compatible', base_url: after.url },
+      slow: { type: 'openai-compatible', base_url: slow.url },
     },
     models: {
       live: { deployments: [{ provider: 'before', model: 'gpt-4o' }] },
@@ -54,6 +58,7 @@ afterAll(async () => {
   await gw?.stop();
   await before?.stop();
   await after?.stop();
+  await slow?.stop();
   await nats?.stop();
 });
 
@@ -162,5 +167,31 @@ describe('routes changed at run time', () => {
     expect(dangling.status).toBe(400);
     expect((await admin('DELETE', 'route-rules')).status).toBe(200);
     expect(await deploymentFor('live')).toBe('before/gpt-4o');
+  });
+
+  it('has the workers hold calls to a deployment whose max_concurrency changed at run time', async () => {
+    /** Four calls at once to `limited`; how long until the last was answered. */
+    const fourAtOnce = async (): Promise<number> => {
+      const started = Date.now();
+      const answers = await Promise.all(
+        [1, 2, 3, 4].map(() =>
+          client.chat.completions.create({ model: 'limited', messages: [{ role: 'user', content: 'hi' }] }),
+        ),
+      );
+      expect(answers.every((a) => a.choices[0]?.message.content)).toBe(true);
+      return Date.now() - started;
+    };
+    const route = (maxConcurrency: number) =>
+      admin('PUT', 'routes/limited', {
+        deployments: [
+          { provider: 'slow', model: 'gpt-4o', id: 'slow-limited', max_concurrency: maxConcurrency },
+        ],
+      });
+    expect((await route(1)).status).toBe(200);
+    // One at a time, 300 ms each: no sooner than 1.2 s.
+    expect(await fourAtOnce()).toBeGreaterThanOrEqual(1_190);
+    expect((await route(4)).status).toBe(200);
+    // All four at once now: about 300 ms.
+    expect(await fourAtOnce()).toBeLessThan(900);
   });
 });

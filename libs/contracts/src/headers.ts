@@ -52,6 +52,11 @@ export const Headers = {
   provider: 'sy-provider',
   deployment: 'sy-deployment',
   upstreamModel: 'sy-upstream-model',
+  /**
+   * The deployment's `max_concurrency` as the router's current routes say (YAML or changed at run
+   * time): each worker holds calls beyond it. Absent: no limit.
+   */
+  deploymentMaxConcurrency: 'sy-deployment-max-concurrency',
   attempt: 'sy-attempt',
   /** How many attempts (deployments tried, fallbacks included) the request may make in all. */
   maxAttempts: 'sy-max-attempts',

@@ -25,7 +25,7 @@ export async function startWorker(deps: ServiceDeps, options: WorkerOptions = {}
   const inFlight = createInFlight();
   const adapters = new Map(providerIds.map((id) => [id, createAdapter(id, config.providers[id]!)]));
   const prices = createPriceBook(config.pricing);
-  const slots = createDeploymentSlots(config, providerIds);
+  const slots = createDeploymentSlots();
 
   const reroute = createReroute({ nc, presence });
   const cancelRequest = createCancelRequest({ inFlight });

@@ -96,6 +96,7 @@ function toMatch(alias: string, config: ModelConfig, rest: string | undefined): 
         deployment: deploymentIdOf(d, upstreamModel),
         provider: d.provider,
         upstreamModel,
+        maxConcurrency: d.max_concurrency,
         weight: d.weight ?? 1,
         priority: d.priority ?? 0,
       };

@@ -90,6 +90,7 @@ export function createRouteModel(deps: RouteModelDeps): StageHandler {
         Headers.provider,
         Headers.deployment,
         Headers.upstreamModel,
+        Headers.deploymentMaxConcurrency,
         ROUTE_HEADER,
         DEPLOYMENT_HEADER,
       ])
@@ -112,6 +113,9 @@ export function createRouteModel(deps: RouteModelDeps): StageHandler {
     h.set(Headers.provider, candidate.provider);
     h.set(Headers.deployment, candidate.deployment);
     h.set(Headers.upstreamModel, candidate.upstreamModel);
+    // A retry reuses these headers: an unlimited deployment must not inherit the last one's limit.
+    if (candidate.maxConcurrency === undefined) h.delete(Headers.deploymentMaxConcurrency);
+    else h.set(Headers.deploymentMaxConcurrency, String(candidate.maxConcurrency));
     h.set(Headers.routeAlias, plan.alias);
     if (plan.root !== undefined) h.set(Headers.routeRoot, plan.root);
     h.set(Headers.attempt, String(request.attempt));

@@ -33,10 +33,8 @@ beforeAll(async () => {
   const { port } = upstream.address() as AddressInfo;
   h = await startWorkerHarness({
     providers: { up: { type: 'openai-compatible', base_url: `http://127.0.0.1:${port}/v1` } },
-    // The harness sends as the router does, naming the deployment `up-deployment`.
-    models: {
-      llama: { deployments: [{ provider: 'up', model: 'llama-3', id: 'up-deployment', max_concurrency: 2 }] },
-    },
+    // The harness sends as the router does, naming the deployment `up-deployment` and its limit.
+    models: { llama: { deployments: [{ provider: 'up', model: 'llama-3', id: 'up-deployment' }] } },
   });
 });
 
@@ -47,15 +45,23 @@ afterAll(async () => {
 
 describe('a deployment with max_concurrency', () => {
   it('never has more calls upstream than its limit, and answers every request', async () => {
-    const sent = Array.from({ length: 6 }, () => h.send('up', chatBody('hi'), { upstreamModel: 'llama-3' }));
+    const sent = Array.from({ length: 6 }, () =>
+      h.send('up', chatBody('hi'), { upstreamModel: 'llama-3', maxConcurrency: 2 }),
+    );
     const answers = await Promise.all(sent.map((s) => s.frames));
     expect(answers.map((frames) => frames.at(-1)!.kind)).toEqual(Array(6).fill('response'));
     expect(maxInFlight).toBe(2);
   });
 
   it('answers 504 to a call whose deadline passes while it waits for a slot', async () => {
-    const busy = [1, 2].map(() => h.send('up', chatBody('hi'), { upstreamModel: 'llama-3' }));
-    const waiting = h.send('up', chatBody('hi'), { upstreamModel: 'llama-3', deadlineInMs: 50 });
+    const busy = [1, 2].map(() =>
+      h.send('up', chatBody('hi'), { upstreamModel: 'llama-3', maxConcurrency: 2 }),
+    );
+    const waiting = h.send('up', chatBody('hi'), {
+      upstreamModel: 'llama-3',
+      maxConcurrency: 2,
+      deadlineInMs: 50,
+    });
     const frames = await waiting.frames;
     expect(frames.at(-1)!.kind).toBe('error');
     expect(frames.at(-1)!.status).toBe(504);

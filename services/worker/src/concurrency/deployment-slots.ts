@@ -1,14 +1,13 @@
-import { deploymentIdOf, type SwitchyardConfig } from '@switchyard/config';
-
 /** Gives a slot back. */
 export type Release = () => void;
 
 export interface DeploymentSlots {
   /**
-   * Resolves once a call to `deploymentId` may go upstream; rejects with the signal's reason if
-   * the call is aborted (deadline, cancel, shutdown) while it waits. No limit: resolves at once.
+   * Resolves once a call to `deploymentId` may go upstream under `limit` calls at once (the
+   * router's current `max_concurrency`; undefined: none); rejects with the signal's reason if the
+   * call is aborted (deadline, cancel, shutdown) while it waits.
    */
-  acquire(deploymentId: string, signal: AbortSignal): Promise<Release>;
+  acquire(deploymentId: string, limit: number | undefined, signal: AbortSignal): Promise<Release>;
 }
 
 const NOTHING: Release = () => {};
@@ -18,7 +17,16 @@ class Semaphore {
   private inUse = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(private readonly limit: number) {}
+  constructor(private limit: number) {}
+
+  /** A route changed at run time: a higher limit lets waiters in now, a lower one holds new calls. */
+  setLimit(limit: number): void {
+    this.limit = limit;
+    while (this.inUse < this.limit && this.waiting.length > 0) {
+      this.inUse++;
+      this.waiting.shift()!();
+    }
+  }
 
   acquire(signal: AbortSignal): Promise<Release> {
     if (signal.aborted) return Promise.reject(signal.reason);
@@ -47,7 +55,7 @@ class Semaphore {
       if (released) return;
       released = true;
       // The slot passes straight to the next waiter, so the count never dips and lets a newcomer jump the queue.
-      const next = this.waiting.shift();
+      const next = this.inUse <= this.limit ? this.waiting.shift() : undefined;
       if (next) next();
       else this.inUse--;
     };
@@ -55,25 +63,19 @@ class Semaphore {
 }
 
 /**
- * Per-deployment concurrency limits (`max_concurrency`) for the providers one worker serves.
- * Counted per worker process: N workers of a provider allow N × the limit in all.
+ * Per-deployment concurrency limits (`max_concurrency`), as the router stamps them on each
+ * request, so a limit changed at run time applies from the next call. Counted per worker
+ * process: N workers of a provider allow N × the limit in all.
  */
-export function createDeploymentSlots(
-  config: SwitchyardConfig,
-  providerIds: readonly string[],
-): DeploymentSlots {
-  const served = new Set(providerIds);
+export function createDeploymentSlots(): DeploymentSlots {
   const semaphores = new Map<string, Semaphore>();
-  for (const model of Object.values(config.models)) {
-    for (const d of model.deployments) {
-      if (d.max_concurrency === undefined || !served.has(d.provider)) continue;
-      // A limited prefix deployment has an id (the config requires it), so `model` is not needed.
-      semaphores.set(deploymentIdOf(d, d.model ?? ''), new Semaphore(d.max_concurrency));
-    }
-  }
   return {
-    acquire(deploymentId, signal) {
-      return semaphores.get(deploymentId)?.acquire(signal) ?? Promise.resolve(NOTHING);
+    acquire(deploymentId, limit, signal) {
+      if (limit === undefined) return Promise.resolve(NOTHING);
+      let semaphore = semaphores.get(deploymentId);
+      if (semaphore === undefined) semaphores.set(deploymentId, (semaphore = new Semaphore(limit)));
+      else semaphore.setLimit(limit);
+      return semaphore.acquire(signal);
     },
   };
 }

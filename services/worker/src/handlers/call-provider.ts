@@ -86,7 +86,12 @@ export function createCallProvider(deps: CallProviderDeps): StageHandler {
     let span: ReturnType<typeof startUpstreamSpan> | undefined;
     const partial = partialUsage();
     try {
-      release = await deps.slots.acquire(getHeader(headers, Headers.deployment) ?? '', controller.signal);
+      const limit = Number(getHeader(headers, Headers.deploymentMaxConcurrency));
+      release = await deps.slots.acquire(
+        getHeader(headers, Headers.deployment) ?? '',
+        limit >= 1 ? limit : undefined,
+        controller.signal,
+      );
       span = startUpstreamSpan(headers, call.upstreamModel);
       await serve(
         call,

@@ -16,6 +16,8 @@ export interface SendOptions {
   requestId?: string;
   /** `sy-op`; default chat completions. */
   op?: Op;
+  /** The deployment's `max_concurrency`, as the router stamps it; default none. */
+  maxConcurrency?: number;
 }
 
 export interface SentRequest {
@@ -94,6 +96,9 @@ export async function startWorkerHarness(
         [Headers.provider]: providerId,
         [Headers.deployment]: `${providerId}-deployment`,
         [Headers.upstreamModel]: opts.upstreamModel,
+        ...(opts.maxConcurrency === undefined
+          ? {}
+          : { [Headers.deploymentMaxConcurrency]: String(opts.maxConcurrency) }),
         [Headers.attempt]: '1',
       };
       const data = typeof body === 'string' ? body : JSON.stringify(body);

@@ -4,6 +4,8 @@ export interface Candidate {
   deployment: string;
   provider: string;
   upstreamModel: string;
+  /** Calls each worker lets through to it at once (`max_concurrency`); undefined: no limit. */
+  maxConcurrency: number | undefined;
   /** Relative share under `weighted`; default 1. */
   weight: number;
   /** Lower first under `priority`; default 0. */

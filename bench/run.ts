@@ -92,7 +92,7 @@ async function setUp(children: Children, settings: Settings, profileDir: string)
       switchyard: [nats.child, redis.child, upstream, ...switchyard.processes],
     },
   };
-  for (const layout of ['colocated', 'single'] as const) {
+  for (const layout of Object.keys(LOCAL_LAYOUTS) as (keyof typeof LOCAL_LAYOUTS)[]) {
     if (!settings.targets.includes(layout)) continue;
     // Its own NATS, so that no gateway's stages take another's messages; Redis is shared.
     log(`starting Switchyard ${layout} (${LOCAL_LAYOUTS[layout].map((p) => p.args.join(' ')).join(' | ')})…`);

@@ -17,6 +17,11 @@ export const LOCAL_LAYOUTS = {
   ],
   /** Every service in one process. */
   single: [{ name: 'single', args: ['telemetry', 'worker', 'router', 'cache', 'policy', 'ingress'] }],
+  /** Every service but telemetry in one process, telemetry in another: two cores' worth. */
+  duo: [
+    { name: 'telemetry-duo', args: ['telemetry'] },
+    { name: 'pipeline', args: ['router', 'worker', 'cache', 'policy', 'ingress'] },
+  ],
 } as const;
 export type LocalLayout = keyof typeof LOCAL_LAYOUTS;
 

@@ -1,16 +1,24 @@
 /**
  * Where a scenario's load goes: the upstream itself, the pass-through proxy, the gateway with every
  * service in its own process, the gateway with ingress, policy, cache and router in one process
- * (`colocated`), or with every service in one process (`single`); the last two with local dispatch
- * on, and run only when `BENCH_TARGETS` names them.
+ * (`colocated`), with every service in one process (`single`), or with every service but telemetry
+ * in one process and telemetry in another (`duo`); the last three with local dispatch on, and run
+ * only when `BENCH_TARGETS` names them.
  */
-export type TargetName = 'direct' | 'baseline' | 'switchyard' | 'colocated' | 'single';
-export const TARGETS: readonly TargetName[] = ['direct', 'baseline', 'switchyard', 'colocated', 'single'];
+export type TargetName = 'direct' | 'baseline' | 'switchyard' | 'colocated' | 'single' | 'duo';
+export const TARGETS: readonly TargetName[] = [
+  'direct',
+  'baseline',
+  'switchyard',
+  'colocated',
+  'single',
+  'duo',
+];
 export const DEFAULT_TARGETS: readonly TargetName[] = ['direct', 'baseline', 'switchyard'];
 
 /** The Switchyard layouts among the targets: each is compared with direct and baseline, and judged. */
-export type GatewayTarget = Extract<TargetName, 'switchyard' | 'colocated' | 'single'>;
-export const GATEWAY_TARGETS: readonly GatewayTarget[] = ['switchyard', 'colocated', 'single'];
+export type GatewayTarget = Extract<TargetName, 'switchyard' | 'colocated' | 'single' | 'duo'>;
+export const GATEWAY_TARGETS: readonly GatewayTarget[] = ['switchyard', 'colocated', 'single', 'duo'];
 
 export function isGateway(target: TargetName): target is GatewayTarget {
   return (GATEWAY_TARGETS as readonly TargetName[]).includes(target);

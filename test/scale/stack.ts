@@ -110,6 +110,8 @@ export interface ConfigOptions {
   upstream: string;
   /** Upstream calls per worker process at once (deployment `max_concurrency`). */
   maxConcurrency?: number;
+  /** `server.request_timeout_ms`; default REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
 }
 
 /** A config file for the services: one OpenAI-compatible provider `up` behind the alias MODEL. */
@@ -120,7 +122,7 @@ export function writeConfig(options: ConfigOptions): string {
   writeFileSync(
     file,
     [
-      `server: { host: 127.0.0.1, port: 0, request_timeout_ms: ${REQUEST_TIMEOUT_MS} }`,
+      `server: { host: 127.0.0.1, port: 0, request_timeout_ms: ${options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS} }`,
       'telemetry: { host: 127.0.0.1, port: 0 }',
       'master_key: ${TEST_MASTER_KEY}',
       `providers: { up: { type: openai-compatible, base_url: ${JSON.stringify(options.upstream)} } }`,

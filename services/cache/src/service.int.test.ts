@@ -107,7 +107,8 @@ describe('cache stage (Redis store), coalescing without a router', () => {
     expect((await ask('req-c')).status).toBe(503);
     expect(Date.now() - again).toBeLessThan(1_000);
     const key = frames[0]!.headers?.get(answerHeader('x-switchyard-cache-key'));
-    expect(key).toBeTruthy();
+    // `<namespace>:<model>:<sha-256 of the request>`: the key the lock was taken under.
+    expect(key).toMatch(/:gpt-4o:[0-9a-f]{64}$/);
     await waitUntil(async () => (await client.client.exists(`sy:cache:v1:l:${key}`)) === 0, {
       timeoutMs: 1_000,
     });

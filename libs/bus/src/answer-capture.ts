@@ -100,6 +100,20 @@ function toOpenAIUsage(u: UsageSummary): Json {
 }
 
 /**
+ * Says nothing will be stored under `key` (the answer failed, or its request went another way):
+ * one cache replica frees the key's coalescing lock, and every replica wakes the requests waiting
+ * on it at once. Store messages without a TTL are ignored, so one is always sent.
+ */
+export function abandonCacheKey(nc: NatsConnection, key: string, ttlMs: number | string): void {
+  if (nc.isClosed()) return;
+  const h = natsHeaders();
+  h.set(Headers.cacheKey, key);
+  h.set(Headers.cacheTtlMs, String(ttlMs));
+  h.set(Headers.cacheOutcome, 'failed');
+  nc.publish(Subjects.cacheStore, new Uint8Array(0), { headers: h });
+}
+
+/**
  * Capture for a request stamped with `sy-cache-key` (undefined otherwise): keeps the answer while
  * it stays under `sy-cache-max-bytes` (past it, drops what it kept and stores nothing), and on a
  * successful end publishes the whole chat.completion to `Subjects.cacheStore`, off the requester's
@@ -155,7 +169,7 @@ export function createAnswerCapture(
       store(encoder.encode(JSON.stringify(assembler.completion(result.usage))), result);
     },
     failed() {
-      publish(new Uint8Array(0), (h) => h.set(Headers.cacheOutcome, 'failed'));
+      abandonCacheKey(nc, key, ttlMs);
     },
   };
   return capture;

@@ -46,7 +46,7 @@ export {
   unsignedRequestError,
   type SignatureProblem,
 } from './request-signature.js';
-export { createAnswerCapture, type AnswerCapture } from './answer-capture.js';
+export { abandonCacheKey, createAnswerCapture, type AnswerCapture } from './answer-capture.js';
 export { cutToBytes } from './content-capture.js';
 export {
   BODY_MAX_AGE_MS,

@@ -11,7 +11,7 @@ import {
   answerHeader,
 } from '@switchyard/contracts';
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
-import { createAnswerCapture } from './answer-capture.js';
+import { createAnswerCapture, type AnswerCapture } from './answer-capture.js';
 import { bodyLimitOf, claimCheckOf } from './claim-check.js';
 import { createContentCapture, type ContentCapture } from './content-capture.js';
 import { isLocalReply, replyOrDeliver } from './local-dispatch.js';
@@ -130,8 +130,12 @@ export function createReplier(
   let seq = 0;
   let finished = false;
   let firstFrameAt: number | undefined;
-  const capture = createAnswerCapture(nc, request);
-  // Decided at the first frame, once policy (which may answer itself) has stamped the request.
+  // Both decided at the first frame, once the stage answering has stamped the request: policy may
+  // ask for its content, and a cache that took a key's lock and then answers an error itself (no
+  // router running) must free the lock as any failed answer does.
+  let answer: AnswerCapture | undefined | null = null;
+  const capture = (): AnswerCapture | undefined =>
+    answer === null ? (answer = createAnswerCapture(nc, request)) : answer;
   let content: ContentCapture | undefined | null = null;
   const recorder = (): ContentCapture | undefined =>
     content === null
@@ -196,26 +200,26 @@ export function createReplier(
     chunk(data) {
       if (finished) return;
       send(FrameKinds.chunk, data);
-      capture?.chunk(data);
+      capture()?.chunk(data);
       recorder()?.chunk(data);
     },
     done(result = {}) {
       if (finished) return;
       finish(200, result);
       send(FrameKinds.done, EMPTY);
-      capture?.done(result);
+      capture()?.done(result);
       recorder()?.end();
     },
     response(data, result = {}) {
       if (finished) return;
       finish(200, result);
       send(FrameKinds.response, data, (h) => h.set(Headers.status, '200'));
-      capture?.response(data, result);
+      capture()?.response(data, result);
       recorder()?.end(data);
     },
     error(err) {
       if (finished) return;
-      capture?.failed();
+      capture()?.failed();
       recorder()?.end();
       const body = encoder.encode(JSON.stringify(toOpenAIErrorBody(err)));
       finish(err.status, { errorCode: err.code });

@@ -2,7 +2,6 @@ import { createStoreAlarm, serveAdmin, startStage, type Msg } from '@switchyard/
 import { CachePurgeRequest, QueueGroups, StageNames, Subjects } from '@switchyard/contracts';
 import type { RunningService, ServiceDeps } from '@switchyard/runtime';
 import { connectRedis } from '@switchyard/store';
-import { createGiveUpLead } from './coalesce/give-up-lead.js';
 import { createWaiters } from './coalesce/waiters.js';
 import { createLookup } from './handlers/lookup.js';
 import { createPurge } from './handlers/purge.js';
@@ -60,11 +59,11 @@ export async function startCache({ nc, presence, log, config }: ServiceDeps): Pr
     // The cache key is a hash of the body.
     readsBody: true,
     handle: createLookup({
+      nc,
       config,
       store,
       alarm,
       waiters,
-      giveUpLead: createGiveUpLead(nc),
       embed: config.master_key === undefined ? undefined : createEmbedPrompt(nc, config.master_key),
       log,
     }),

@@ -1,5 +1,7 @@
 import {
+  abandonCacheKey,
   getHeader,
+  type NatsConnection,
   type StageHandler,
   type StageOutcome,
   type StageRequest,
@@ -15,7 +17,6 @@ import {
   answerHeader,
 } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/log';
-import { givingUpOnError, type GiveUpLead } from '../coalesce/give-up-lead.js';
 import type { Waiters } from '../coalesce/waiters.js';
 import { entryKey, requestHash } from '../domain/cache-key.js';
 import { decideCaching, type CacheUse } from '../domain/cache-decision.js';
@@ -26,12 +27,12 @@ import { indexOfKey, type ResponseStore } from '../store/response-store.js';
 import { answerHit, type StoredEntry } from './answer-hit.js';
 
 export interface LookupDeps {
+  /** For telling the other cache replicas that a key this request locked will get no answer. */
+  nc: NatsConnection;
   config: Pick<SwitchyardConfig, 'cache' | 'models'>;
   store: ResponseStore;
   alarm: StoreAlarm;
   waiters: Waiters;
-  /** Frees a key's in-flight lock this request holds when it will store nothing. */
-  giveUpLead: GiveUpLead;
   /** Undefined when no master key is configured: the semantic cache is then off. */
   embed: EmbedPrompt | undefined;
   log: Logger;
@@ -52,7 +53,7 @@ const setStatus = (req: StageRequest, status: Status): void =>
  * Identical requests in flight wait for the first one's answer. Redis unreachable: bypassed.
  */
 export function createLookup(deps: LookupDeps): StageHandler {
-  const { config, store, alarm, waiters, giveUpLead, embed, log } = deps;
+  const { nc, config, store, alarm, waiters, embed, log } = deps;
   const coalesce = config.cache.coalesce;
 
   const bypass = (req: StageRequest): StageOutcome => {
@@ -141,18 +142,18 @@ export function createLookup(deps: LookupDeps): StageHandler {
           const match = await semanticMatch(req, use, key, body);
           if (match !== undefined) {
             // Nothing will be stored under this key: requests waiting on it go on now.
-            if (leader) giveUpLead(key, use.ttlMs);
+            if (leader) abandonCacheKey(nc, key, use.ttlMs);
             return hit(req, match.key, match.entry, body);
           }
         }
       } catch (err) {
         // Bypassed, the request carries no key: nobody would store an answer or free the lock.
-        if (leader) giveUpLead(key, use.ttlMs);
+        if (leader) abandonCacheKey(nc, key, use.ttlMs);
         return storeUnavailable(req, err);
       }
     }
-    // The stage may still answer an error itself (no router running): the lock must not outlive it.
-    if (leader) req.reply = givingUpOnError(req.reply, () => giveUpLead(key, use.ttlMs));
+    // From here the answer's capture frees the lock if no answer is stored, even when this stage
+    // answers the error itself (no router running).
     h.set(Headers.cacheKey, key);
     h.set(Headers.cacheTtlMs, String(use.ttlMs));
     h.set(Headers.cacheMaxBytes, String(config.cache.max_entry_bytes));

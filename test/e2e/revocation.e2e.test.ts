@@ -2,7 +2,7 @@ import { connectBus, createPresence, type NatsConnection } from '@switchyard/bus
 import { createLogger } from '@switchyard/log';
 import { startPolicy } from '@switchyard/policy';
 import type { RunningService } from '@switchyard/runtime';
-import { startNats, type ServiceHandle } from '@switchyard/testkit';
+import { startNats, waitUntil, type ServiceHandle } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from './gateway.js';
 
@@ -72,7 +72,8 @@ describe('revoking a key under load', () => {
     const loops = Array.from({ length: 8 }, async () => {
       while (running) answers.push(await chat(key));
     });
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Revoke once the key has visibly worked, however slow the machine is to answer the first calls.
+    await waitUntil(() => answers.filter((a) => a.status === 200).length >= 8, { timeoutMs: 15_000 });
     const revokeSentAt = Date.now();
     const revoked = await fetch(`${gw.url}/admin/keys/revoked-under-load`, {
       method: 'DELETE',

@@ -6,7 +6,7 @@ import {
   toOpenAIErrorBody,
 } from '@switchyard/contracts';
 import type { Msg, MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { headers as natsHeaders } from '@nats-io/transport-node';
+import { natsHeaders } from './headers.js';
 import type { z } from 'zod';
 import type { BusLogger } from './connect.js';
 

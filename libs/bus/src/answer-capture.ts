@@ -1,6 +1,7 @@
 import { Headers, Subjects } from '@switchyard/contracts';
-import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import type { ReplyResult, UsageSummary } from './replier.js';
+import { natsHeaders } from './headers.js';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();

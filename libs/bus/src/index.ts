@@ -37,7 +37,8 @@ export { createReplyInbox, type ReplyInbox, type FrameHandler } from './reply-in
 export { newTraceparent, isValidTraceparent, traceIdOf } from './trace.js';
 export { startUpstreamSpan, recordUsage, endUpstreamSpan, startServerSpan, endSpan } from './tracing.js';
 export { onShutdownSignal, type ShutdownOptions } from './signals.js';
-export { createInbox, headers as natsHeaders, type Msg, type MsgHdrs } from '@nats-io/transport-node';
+export { createInbox, type Msg, type MsgHdrs } from '@nats-io/transport-node';
+export { natsHeaders } from './headers.js';
 export { serveAdmin, callAdmin, type AdminAnswer, type AdminEndpoint, type AdminReply } from './admin.js';
 export { createStoreAlarm, type StoreAlarm } from './store-alarm.js';
 export {

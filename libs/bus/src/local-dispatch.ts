@@ -1,5 +1,6 @@
-import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import { connectBus, type ConnectBusOptions } from './connect.js';
+import { natsHeaders } from './headers.js';
 
 /** A message handed from one part of this process to another, as NATS would deliver it. */
 export interface LocalMessage {

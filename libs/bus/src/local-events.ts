@@ -1,7 +1,8 @@
 import { Headers } from '@switchyard/contracts';
-import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import type { BusLogger } from './connect.js';
 import { localRegistryOf, registerLocalEventSubscriber } from './local-dispatch.js';
+import { natsHeaders } from './headers.js';
 
 const encoder = new TextEncoder();
 

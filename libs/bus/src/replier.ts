@@ -10,13 +10,14 @@ import {
   type RequestCompleted,
   answerHeader,
 } from '@switchyard/contracts';
-import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import { createAnswerCapture, type AnswerCapture } from './answer-capture.js';
 import { bodyLimitOf, claimCheckOf } from './claim-check.js';
 import { createContentCapture, type ContentCapture } from './content-capture.js';
 import { isLocalReply, replyOrDeliver } from './local-dispatch.js';
 import { publishEvent } from './local-events.js';
 import { traceIdOf } from './trace.js';
+import { natsHeaders } from './headers.js';
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);

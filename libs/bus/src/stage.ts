@@ -1,11 +1,5 @@
 import { GatewayError, Headers, toGatewayError } from '@switchyard/contracts';
-import {
-  headers as natsHeaders,
-  type Msg,
-  type MsgHdrs,
-  type NatsConnection,
-  type Subscription,
-} from '@nats-io/transport-node';
+import type { Msg, MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { bodyOf } from './claim-check.js';
 import type { BusLogger } from './connect.js';
 import { publishOrDeliver, registerLocalConsumer } from './local-dispatch.js';
@@ -13,6 +7,7 @@ import type { Presence } from './presence.js';
 import { createReplier, type Replier } from './replier.js';
 import { checkRequestSignature, unsignedRequestError } from './request-signature.js';
 import { endSpan, injectSpan, startStageSpan, withStageSpan, type StageSpan } from './tracing.js';
+import { busHeadersOf } from './headers.js';
 
 export interface StageRequest {
   subject: string;
@@ -125,7 +120,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
   };
 
   const onMessage = (msg: Incoming, body?: Uint8Array): void => {
-    const headers = msg.headers ?? natsHeaders();
+    const headers = busHeadersOf(msg.headers);
     const req: StageRequest = {
       subject: msg.subject,
       data: body ?? msg.data,

@@ -201,6 +201,43 @@ describe('local dispatch between stages of one process', () => {
     expect(handled).toBe(1);
   });
 
+  it('takes the signature of a request a stage of this process checked as checked, and never one from NATS', async () => {
+    const entry = subject('entry');
+    const local = subject('local');
+    const remote = subject('remote');
+    const answer: StageHandler = (req) => {
+      req.reply.response(new TextEncoder().encode(`${req.headers.get(Headers.model)} answered`));
+      return undefined;
+    };
+    // The checking stage changes a signed header after its check: only a second check would see it.
+    await stage(
+      localNc,
+      localPresence,
+      'checker',
+      [entry],
+      (req) => {
+        req.headers.set(Headers.model, 'changed-after-the-check');
+        const to = new TextDecoder().decode(req.data);
+        return to === 'local'
+          ? { forward: local, stage: 'next-local' }
+          : { forward: remote, stage: 'next-remote' };
+      },
+      SECRET,
+    );
+    await stage(localNc, localPresence, 'next-local', [local], answer, SECRET);
+    await stage(otherNc, otherPresence, 'next-remote', [remote], answer, SECRET);
+    const signed = (): Record<string, string> => {
+      const h = natsHeaders();
+      h.set(Headers.requestId, randomUUID());
+      h.set(Headers.model, 'gpt-4o');
+      signRequest(h, SECRET, Date.now() + 60_000);
+      return Object.fromEntries([...h].map(([k, v]) => [k, v[0]!]));
+    };
+    expect((await send(entry, 'local', signed())).map(text)).toEqual(['changed-after-the-check answered']);
+    const [overNats] = await send(entry, 'remote', signed());
+    expect(errorOf(overNats!).status).toBe('403');
+  });
+
   it('answers 500 in the OpenAI shape when the local stage’s handler throws', async () => {
     const entry = subject('entry');
     const next = subject('next');

@@ -8,6 +8,8 @@ export interface LocalMessage {
   data: Uint8Array;
   headers: MsgHdrs;
   reply: string | undefined;
+  /** A stage of this process signed or checked the request's policy signature (see `startStage`). */
+  trusted?: boolean;
 }
 
 /** A way in for local messages: takes the message now and handles it later (never within the caller's call). */
@@ -124,22 +126,24 @@ function copyHeaders(source: MsgHdrs): MsgHdrs {
  * dispatch is on, hands it to that stage: same bytes, same reply subject, and the headers object
  * itself (the receiving stage's changes are made to it, as they are to a decoded copy over NATS).
  * A sender that still reads its headers afterwards passes `keepsHeaders`: the stage gets a copy.
+ * `trusted` goes with a local hand-off only.
  * Returns whether the message stayed in the process.
  */
 export function publishOrDeliver(
   nc: NatsConnection,
   subject: string,
   data: Uint8Array,
-  options: { reply?: string | undefined; headers: MsgHdrs },
+  options: { reply?: string | undefined; headers: MsgHdrs; trusted?: boolean },
   keepsHeaders = false,
 ): boolean {
+  const { reply, headers, trusted } = options;
   const consumer = registries.get(nc)?.stages.get(subject)?.[0];
   if (consumer === undefined) {
-    nc.publish(subject, data, options);
+    // Through NATS nothing is trusted: the next stage checks the signature itself.
+    nc.publish(subject, data, { reply, headers });
     return false;
   }
-  const headers = keepsHeaders ? copyHeaders(options.headers) : options.headers;
-  consumer({ subject, data, headers, reply: options.reply });
+  consumer({ subject, data, headers: keepsHeaders ? copyHeaders(headers) : headers, reply, trusted });
   return true;
 }
 

@@ -56,6 +56,7 @@ export async function startPolicy(deps: ServiceDeps): Promise<RunningService> {
       // The public entry validates every body, so it needs it at once; the validated entry reads
       // it only for a tokens-per-minute estimate, and fetches a claim-checked one then (admission).
       readsBody: prepare !== undefined,
+      signs: config.policy.signing_secret !== undefined,
       ...(prepare && { prepare: (req: StageRequest) => prepare(req, opOf.get(req.subject)!) }),
       handle: (req) => {
         if (recordContent !== undefined) req.headers.set(Headers.recordContent, recordContent);

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { connectBus, createPresence, startLocalDispatch, onShutdownSignal, redactUrl } from '@switchyard/bus';
+import {
+  connectBus,
+  createPresence,
+  flushEvents,
+  startLocalDispatch,
+  onShutdownSignal,
+  redactUrl,
+} from '@switchyard/bus';
 import { loadConfig, type Env } from '@switchyard/config';
 import type { Logger } from '@switchyard/log';
 import { startOtel } from '@switchyard/otel';
@@ -53,6 +60,8 @@ export async function runAll(env: Env, log: Logger, print: (text: string) => voi
     for (const service of running.reverse()) await service.stop();
     await presence.stop();
     await nc.drain();
+    // The last requests' events may still wait for the end of the loop's turn.
+    if (events !== undefined) await flushEvents(nc);
     await events?.drain();
     await localNats?.stop();
     await otel.stop();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBus, type BusLogger, type NatsConnection } from './connect.js';
 import type { Frame } from './frame.js';
 import { startLocalDispatch } from './local-dispatch.js';
-import { publishEvent, subscribeEvent, type EventSubscription } from './local-events.js';
+import { flushEvents, publishEvent, subscribeEvent, type EventSubscription } from './local-events.js';
 import { createReplier } from './replier.js';
 import { createReplyInbox } from './reply-inbox.js';
 
@@ -75,6 +75,24 @@ describe('events with local dispatch', () => {
     await settle();
     expect(local.got.sort()).toEqual(['other0', 'other1', 'other2', 'own0', 'own1', 'own2', 'own3', 'own4']);
     local.sub.unsubscribe();
+  });
+
+  it('sends other processes every event in order, and what is still waiting at once on flushEvents', async () => {
+    const subj = subject('batched');
+    const everyone = await counting(otherNc, subj);
+    // Half in one turn of the event loop, half each from a callback of its own.
+    for (let i = 0; i < 50; i++) publishEvent(localNc, subj, `e${i}`);
+    await Promise.all(
+      Array.from(
+        { length: 50 },
+        (_, i) => new Promise((r) => setTimeout(() => r(publishEvent(localNc, subj, `e${50 + i}`)), 0)),
+      ),
+    );
+    publishEvent(localNc, subj, 'last');
+    await flushEvents(localNc);
+    await otherNc.flush();
+    expect(everyone.got).toEqual([...Array.from({ length: 100 }, (_, i) => `e${i}`), 'last']);
+    everyone.sub.unsubscribe();
   });
 
   it('lets another member of a queue group take events while this process has none in it', async () => {

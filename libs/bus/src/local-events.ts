@@ -21,10 +21,43 @@ export interface SubscribeEventOptions {
   handle: (data: Uint8Array) => void;
 }
 
+interface PendingCopy {
+  subject: string;
+  data: Uint8Array;
+  headers: MsgHdrs | undefined;
+}
+
+/**
+ * NATS copies of events waiting for the end of this turn of the event loop, per events
+ * connection. nats.js writes to its socket once per microtask checkpoint, so events published
+ * from separate callbacks (every answer's completion arrives in its own) each cost a socket write;
+ * sent together, the events of every request that finished in one turn share one.
+ */
+const pendingCopies = new Map<NatsConnection, PendingCopy[]>();
+
+function sendCopies(eventsNc: NatsConnection): void {
+  const copies = pendingCopies.get(eventsNc);
+  if (copies === undefined) return;
+  pendingCopies.delete(eventsNc);
+  if (eventsNc.isClosed()) return;
+  for (const { subject, data, headers } of copies) eventsNc.publish(subject, data, { headers });
+}
+
+function sendCopyLater(eventsNc: NatsConnection, copy: PendingCopy): void {
+  const copies = pendingCopies.get(eventsNc);
+  if (copies !== undefined) {
+    copies.push(copy);
+    return;
+  }
+  pendingCopies.set(eventsNc, [copy]);
+  setImmediate(() => sendCopies(eventsNc));
+}
+
 /**
  * Publishes an event. With local dispatch on, this process's subscribers get it directly (one
  * member per queue group, each later, never within this call), and the copy through NATS, for
- * every other process, names the queue groups already served so their other members skip it.
+ * every other process, names the queue groups already served so their other members skip it;
+ * copies go out together at the end of the event loop's turn (`flushEvents` sends them at once).
  * An event published just before a reply frame is handled by this process's subscribers first.
  */
 export function publishEvent(nc: NatsConnection, subject: string, payload: string, headers?: MsgHdrs): void {
@@ -44,12 +77,19 @@ export function publishEvent(nc: NatsConnection, subject: string, payload: strin
   }
   let h = headers;
   if (served.length > 0) (h ??= natsHeaders()).set(Headers.takenBy, served.join(','));
-  if (!registry.eventsNc.isClosed()) registry.eventsNc.publish(subject, data, { headers: h });
+  sendCopyLater(registry.eventsNc, { subject, data, headers: h });
 }
 
-/** Waits until the server has every event subscription made so far on `nc` (as `nc.flush()` does for others). */
-export const flushEvents = (nc: NatsConnection): Promise<void> =>
-  (localRegistryOf(nc)?.eventsNc ?? nc).flush();
+/**
+ * Sends the events still waiting to go through NATS, and waits until the server has them and
+ * every event subscription made so far on `nc` (as `nc.flush()` does for others).
+ */
+export function flushEvents(nc: NatsConnection): Promise<void> {
+  const eventsNc = localRegistryOf(nc)?.eventsNc;
+  if (eventsNc === undefined) return nc.flush();
+  sendCopies(eventsNc);
+  return eventsNc.flush();
+}
 
 /** Whether a queue group's member in the publishing process took this event already. */
 const takenBy = (headers: MsgHdrs | undefined, queue: string): boolean =>

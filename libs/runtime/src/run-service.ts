@@ -1,6 +1,7 @@
 import {
   connectBus,
   createPresence,
+  flushEvents,
   startLocalDispatch,
   onShutdownSignal,
   redactUrl,
@@ -74,6 +75,8 @@ export async function runService({ name, env, start }: RunServiceOptions): Promi
       await service.stop();
       await presence.stop();
       await nc.drain();
+      // The last requests' events may still wait for the end of the loop's turn.
+      if (events !== undefined) await flushEvents(nc);
       await events?.drain();
       connection.stop();
       await ops?.close();

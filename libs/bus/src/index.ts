@@ -13,6 +13,7 @@ export {
   type EventSubscription,
   type SubscribeEventOptions,
 } from './local-events.js';
+export { parseEvent, type EventSchema } from './parse-event.js';
 export { createPresence, type Heartbeat, type Presence } from './presence.js';
 export {
   startStage,

@@ -1,9 +1,11 @@
 import {
   flushEvents,
   getHeader,
+  parseEvent,
   publishEvent,
   startStage,
   subscribeEvent,
+  type EventSchema,
   type StageHandler,
 } from '@switchyard/bus';
 import {
@@ -69,9 +71,8 @@ export async function startRouter(deps: ServiceDeps): Promise<RunningService> {
       subject,
       log,
       handle: (data) => {
-        const parsed = schema.safeParse(safeJson(data));
-        if (parsed.success) handle(parsed.data);
-        else log.warn({ subject }, 'ignored a malformed event');
+        const event = parseEvent(schema, subject, data, log);
+        if (event !== undefined) handle(event);
       },
     });
   const subs = [
@@ -136,19 +137,4 @@ export async function startRouter(deps: ServiceDeps): Promise<RunningService> {
       await store.stop();
     },
   };
-}
-
-/** What the router needs of an event's zod schema. */
-interface EventSchema<T> {
-  safeParse(value: unknown): { success: true; data: T } | { success: false };
-}
-
-const decoder = new TextDecoder();
-
-function safeJson(data: Uint8Array): unknown {
-  try {
-    return JSON.parse(decoder.decode(data));
-  } catch {
-    return undefined;
-  }
 }

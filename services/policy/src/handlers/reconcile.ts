@@ -1,4 +1,4 @@
-import { subscribeEvent, type EventSubscription, type StoreAlarm } from '@switchyard/bus';
+import { parseEvent, subscribeEvent, type EventSubscription, type StoreAlarm } from '@switchyard/bus';
 import { QueueGroups, RequestCompleted, Subjects } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/log';
 import type { ServiceDeps } from '@switchyard/runtime';
@@ -10,8 +10,6 @@ export interface ReconcileDeps {
   alarm: Pick<StoreAlarm, 'report'>;
   log: Logger;
 }
-
-const decoder = new TextDecoder();
 
 /**
  * Tokens the request really used against tokens-per-minute limits: its usage; none for a failure
@@ -33,14 +31,8 @@ function tokensUsed(e: RequestCompleted, reserved: number): number {
  */
 export function createReconcile({ store, alarm, log }: ReconcileDeps): (data: Uint8Array) => Promise<void> {
   return async (data) => {
-    let parsed: ReturnType<typeof RequestCompleted.safeParse>;
-    try {
-      parsed = RequestCompleted.safeParse(JSON.parse(decoder.decode(data)));
-    } catch {
-      return void log.warn('dropped a request.completed event that is not JSON');
-    }
-    if (!parsed.success) return void log.warn('dropped a malformed request.completed event');
-    const e = parsed.data;
+    const e = parseEvent(RequestCompleted, 'request.completed', data, log);
+    if (e === undefined) return;
     const admitted = e.reserved_tokens !== undefined;
     const costUsd = e.cost_usd ?? 0;
     if (e.key_id === undefined || (!admitted && costUsd <= 0)) return;

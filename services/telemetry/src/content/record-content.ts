@@ -2,7 +2,7 @@ import { cutToBytes } from '@switchyard/bus';
 import { RequestContent, type RequestRecord } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/log';
 import type { EventHandler } from '../handlers/request-completed.js';
-import { parseEvent } from '../handlers/parse-event.js';
+import { parseEvent } from '@switchyard/bus';
 
 export type StoredContent = NonNullable<RequestRecord['content']>;
 

@@ -5,7 +5,7 @@ import type { DurableEventHandler } from '../jetstream/events-consumer.js';
 import type { RequestLog } from '../request-log/request-log.js';
 import { toRequestRecord } from '../request-log/to-record.js';
 import type { UsageStore } from '../usage/usage-store.js';
-import { parseEvent } from './parse-event.js';
+import { parseEvent } from '@switchyard/bus';
 
 export interface AccountRequestDeps {
   usage: UsageStore;

@@ -1,5 +1,5 @@
 import { AttemptFailed, StoreUnavailable } from '@switchyard/contracts';
-import { parseEvent } from './parse-event.js';
+import { parseEvent } from '@switchyard/bus';
 import type { EventHandler, LiveEventDeps } from './request-completed.js';
 
 /** `attempt.failed`: a fallback to another deployment, counted by the provider that failed. */

@@ -1,7 +1,7 @@
 import { RequestCompleted } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/log';
 import type { RequestMetrics } from '../request-metrics.js';
-import { parseEvent } from './parse-event.js';
+import { parseEvent } from '@switchyard/bus';
 
 export interface LiveEventDeps {
   log: Logger;

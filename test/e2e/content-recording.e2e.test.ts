@@ -1,6 +1,11 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { REQUEST_LOG_STREAM, Subjects, type RequestLogPage, type RequestRecord } from '@switchyard/contracts';
+import {
+  REQUEST_CONTENT_STREAM,
+  Subjects,
+  type RequestLogPage,
+  type RequestRecord,
+} from '@switchyard/contracts';
 import { startNats, waitUntil, type ServiceHandle } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from './gateway.js';
@@ -64,15 +69,18 @@ async function recordOf(s: Setup, requestId: string): Promise<RequestRecord> {
 }
 const recordsContent = (s: Setup): boolean => s.gw.config.telemetry.request_log.record_content;
 
-/** Every message the request log stream holds on content subjects, as raw text. */
+/** Every message the content stream holds, as raw text; none when there is no such stream. */
 async function storedContent(s: Setup): Promise<string[]> {
   const jsm = await jetstreamManager(s.watcher);
-  const info = await jsm.streams.info(REQUEST_LOG_STREAM, {
+  const streams: string[] = [];
+  for await (const name of jsm.streams.names()) streams.push(name);
+  if (!streams.includes(REQUEST_CONTENT_STREAM)) return [];
+  const info = await jsm.streams.info(REQUEST_CONTENT_STREAM, {
     subjects_filter: `${Subjects.requestLogContent}.>`,
   });
   const out: string[] = [];
   for (const subject of Object.keys(info.state.subjects ?? {})) {
-    const m = await jsm.streams.getMessage(REQUEST_LOG_STREAM, { last_by_subj: subject });
+    const m = await jsm.streams.getMessage(REQUEST_CONTENT_STREAM, { last_by_subj: subject });
     if (m) out.push(m.string());
   }
   return out;

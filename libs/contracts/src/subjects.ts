@@ -51,9 +51,10 @@ export const Subjects = {
    * wake requests coalesced on that key. Body: the chat.completion JSON.
    */
   cacheStore: `${V}.cache.store`,
-  /** Request records, one per request, written by telemetry to the `SWITCHYARD_REQUESTS` stream. */
-  requestLog: `${V}.log.requests`,
-  /** A request's redacted content in the same stream, one subject per request: `<this>.<base64url id>`. */
+  /**
+   * A request's redacted content, written by telemetry to the `SWITCHYARD_REQUESTS` stream, one
+   * subject per request: `<this>.<base64url id>`.
+   */
   requestLogContent: `${V}.log.content`,
   /**
    * Durable batches (docs/batch.md). `create`, `get`, `list` and `cancel` are request/reply to the
@@ -121,13 +122,17 @@ export const ROUTES_BUCKET = 'SWITCHYARD_ROUTES';
  */
 export const BODY_BUCKET = 'SWITCHYARD_BODIES';
 
-/** The JetStream stream holding the request log (`Subjects.requestLog`), with bounded retention. */
-export const REQUEST_LOG_STREAM = 'SWITCHYARD_REQUESTS';
+/**
+ * The JetStream stream holding recorded request content (`Subjects.requestLogContent`), kept as
+ * long as the request log. The request log's records are the events stream's completions.
+ */
+export const REQUEST_CONTENT_STREAM = 'SWITCHYARD_REQUESTS';
 
 /**
  * The JetStream stream capturing `Subjects.events.requestCompleted` as published, deduplicated by
  * request id: the NATS server keeps the events while telemetry is down, and telemetry's durable
- * consumer replays them when it is back.
+ * consumer replays them when it is back. It is also the request log: a query reads its records
+ * from these events.
  */
 export const EVENTS_STREAM = 'SWITCHYARD_EVENTS';
 

@@ -24,7 +24,7 @@ export interface RequestMetrics {
   /** An attempt failed and the request went back to the router for another deployment. */
   attemptFailed(event: AttemptFailed): void;
   storeUnavailable(event: StoreUnavailable): void;
-  /** Counts a request record the request log could not write. */
+  /** Counts a recorded request content the request log could not write. */
   requestLogDropped(reason: 'backlog' | 'error'): void;
 }
 
@@ -83,7 +83,7 @@ export function createRequestMetrics(
 
   const requestLogDropped = new Counter({
     name: 'switchyard_request_log_dropped_total',
-    help: 'Request records the request log could not write, by reason (backlog, error).',
+    help: 'Recorded request contents the request log could not write, by reason (backlog, error).',
     labelNames: ['reason'] as const,
     registers,
   });

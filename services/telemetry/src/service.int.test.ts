@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import { connectBus, createPresence, type NatsConnection, type Presence } from '@switchyard/bus';
 import { parseConfig } from '@switchyard/config';
 import {
+  EVENTS_STREAM,
   Headers,
-  REQUEST_LOG_STREAM,
   Subjects,
   type AttemptFailed,
   type RequestCompleted,
@@ -246,7 +246,7 @@ describe('telemetry', () => {
     expect(sample(text, 'gen_ai_client_token_usage_total', { model, type: 'cache_creation' })).toBe(30);
   });
 
-  it('keeps a record of every request in a bounded JetStream stream, queryable over NATS', async () => {
+  it('keeps a record of every request in the bounded events stream, queryable over NATS', async () => {
     const since = Date.now();
     publish(event({ request_id: 'log-1', key_id: 'app', team: 'search', trace_id: 'a'.repeat(32) }));
     publish(event({ request_id: 'log-2', key_id: 'batch', status: 429, error_code: 'rate_limited' }));
@@ -274,28 +274,27 @@ describe('telemetry', () => {
     expect(bad.status).toBe('400');
     expect(bad.body).toMatchObject({ error: { type: 'invalid_request_error', param: 'status' } });
 
+    // The events stream keeps what the request log is set to keep (a week and 1 GiB by default).
     const jsm = await jetstreamManager(nc);
-    const { config: stream } = await jsm.streams.info(REQUEST_LOG_STREAM);
+    const { config: stream } = await jsm.streams.info(EVENTS_STREAM);
     expect(stream.max_age).toBe(config.telemetry.request_log.max_age_hours * 3_600 * 1e9);
     expect(stream.max_bytes).toBe(config.telemetry.request_log.max_bytes);
   });
 
-  it('brings an existing request log stream to the configured limits', async () => {
-    const smaller = parseConfig({
-      telemetry: {
-        host: '127.0.0.1',
-        port: 0,
-        request_log: { max_age_hours: 1, max_bytes: 2 * 1024 * 1024 },
-      },
-    });
-    const second = await startTelemetry({ nc, presence, log, config: smaller });
-    try {
-      const { config: stream } = await (await jetstreamManager(nc)).streams.info(REQUEST_LOG_STREAM);
-      expect(stream.max_age).toBe(3_600 * 1e9);
-      expect(stream.max_bytes).toBe(2 * 1024 * 1024);
-    } finally {
-      await second.stop();
-    }
+  it('brings the existing events stream to the request log’s limits, never under a day and 1 GiB', async () => {
+    const limits = async (request_log: Record<string, unknown>): Promise<[number, number]> => {
+      const other = parseConfig({ telemetry: { host: '127.0.0.1', port: 0, request_log } });
+      const second = await startTelemetry({ nc, presence, log, config: other });
+      try {
+        const { config: stream } = await (await jetstreamManager(nc)).streams.info(EVENTS_STREAM);
+        return [stream.max_age / (3_600 * 1e9), stream.max_bytes / 2 ** 30];
+      } finally {
+        await second.stop();
+      }
+    };
+    expect(await limits({ max_age_hours: 48, max_bytes: 2 * 2 ** 30 })).toEqual([48, 2]);
+    expect(await limits({ max_age_hours: 1, max_bytes: 2 * 1024 * 1024 })).toEqual([24, 1]);
+    expect(await limits({ enabled: false, max_age_hours: 48 })).toEqual([24, 1]);
   });
 
   it('counts cache results and savings, 429s by code, fallbacks and store outages', async () => {

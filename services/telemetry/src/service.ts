@@ -11,7 +11,7 @@ import { createRequestCompleted, type EventHandler } from './handlers/request-co
 import { requestsQueryEndpoint } from './handlers/requests-query.js';
 import { usageQueryEndpoint } from './handlers/usage-query.js';
 import { startMetricsServer } from './http/metrics-server.js';
-import { startEventsConsumer, type EventsConsumer } from './jetstream/events-consumer.js';
+import { eventsRetention, startEventsConsumer, type EventsConsumer } from './jetstream/events-consumer.js';
 import { startRequestLog, type RequestLog } from './request-log/request-log.js';
 import { createRequestMetrics } from './request-metrics.js';
 import { createAppliedPruner } from './usage/applied-pruner.js';
@@ -25,8 +25,9 @@ export interface TelemetryService extends RunningService {
 
 /**
  * Logs, metrics, usage roll-ups and the request log from events, off the request path. Metrics
- * and log lines follow the events live (core NATS); roll-ups and request records come from the
- * events stream through a durable consumer, so none is lost or counted twice across restarts.
+ * and log lines follow the events live (core NATS); roll-ups come from the events stream through
+ * a durable consumer, so none is lost or counted twice across restarts, and the request log is
+ * read from that stream.
  */
 export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<TelemetryService> {
   const stageLoad = createStageLoad();
@@ -35,21 +36,6 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
   // Listen first: a taken port fails the start before anything else is opened.
   const { host, port } = config.telemetry;
   const server = await startMetricsServer({ host, port, registry: metrics.registry });
-
-  let requestLog: RequestLog | undefined;
-  if (config.telemetry.request_log.enabled) {
-    try {
-      requestLog = await startRequestLog({
-        nc,
-        log,
-        config: config.telemetry.request_log,
-        onDropped: metrics.requestLogDropped,
-      });
-    } catch (err) {
-      // Metrics and logs matter more than the request log: run without it, loudly.
-      log.error({ err }, 'request log unavailable (is JetStream enabled on the NATS server?)');
-    }
-  }
 
   const usage =
     config.redis.url === undefined
@@ -60,11 +46,27 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
     accounting = await startEventsConsumer({
       nc,
       log,
-      handle: createAccountRequest({ usage, modelLabel: metrics.modelLabel, requestLog }),
+      handle: createAccountRequest({ usage, modelLabel: metrics.modelLabel }),
       onAckFloor: createAppliedPruner({ usage }),
+      retention: eventsRetention(config.telemetry.request_log),
     });
   } catch (err) {
     log.error({ err }, 'usage roll-ups unavailable (is JetStream enabled on the NATS server?)');
+  }
+  // Read from the events stream: without it there is no request log either.
+  let requestLog: RequestLog | undefined;
+  if (config.telemetry.request_log.enabled && accounting !== undefined) {
+    try {
+      requestLog = await startRequestLog({
+        nc,
+        log,
+        config: config.telemetry.request_log,
+        onDropped: metrics.requestLogDropped,
+      });
+    } catch (err) {
+      // Metrics and logs matter more than the request log: run without it, loudly.
+      log.error({ err }, 'request log unavailable');
+    }
   }
 
   // Events nobody handles here (attempt.started, …) are ignored: new kinds are additive.

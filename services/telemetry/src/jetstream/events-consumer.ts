@@ -9,13 +9,31 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@switchyard/bus';
+import type { SwitchyardConfig } from '@switchyard/config';
 import { EVENTS_STREAM, Subjects } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/log';
 import { ensureStream, nanos } from './ensure-stream.js';
 
-/** Events are kept this long: telemetry down for longer loses the oldest of them. */
+/** Events are kept this long at least: telemetry down for longer loses the oldest of them. */
 export const EVENTS_MAX_AGE_MS = 24 * 3_600_000;
 const EVENTS_MAX_BYTES = 1024 * 1024 * 1024;
+
+export interface EventsRetention {
+  maxAgeMs: number;
+  maxBytes: number;
+}
+
+/**
+ * What the events stream keeps: a day and 1 GiB at least, for telemetry to catch up after being
+ * down that long, and as much as the request log, which is read from it, is set to keep.
+ */
+export function eventsRetention(requestLog: SwitchyardConfig['telemetry']['request_log']): EventsRetention {
+  if (!requestLog.enabled) return { maxAgeMs: EVENTS_MAX_AGE_MS, maxBytes: EVENTS_MAX_BYTES };
+  return {
+    maxAgeMs: Math.max(EVENTS_MAX_AGE_MS, requestLog.max_age_hours * 3_600_000),
+    maxBytes: Math.max(EVENTS_MAX_BYTES, requestLog.max_bytes),
+  };
+}
 /** A publish repeated within this window (same `Nats-Msg-Id`, the request id) is stored once. */
 export const DUPLICATE_WINDOW_MS = 2 * 60_000;
 /** Replicas share this durable consumer: each event goes to one of them. */
@@ -50,10 +68,13 @@ export async function startEventsConsumer({
   handle,
   onAckFloor,
   ackFloorIntervalMs = ACK_FLOOR_INTERVAL_MS,
+  retention = { maxAgeMs: EVENTS_MAX_AGE_MS, maxBytes: EVENTS_MAX_BYTES },
 }: {
   nc: NatsConnection;
   log: Logger;
   handle: DurableEventHandler;
+  /** The stream's limits, applied to an existing stream too (`eventsRetention`). */
+  retention?: EventsRetention;
   /**
    * Given the consumer's ack floor every `ackFloorIntervalMs`: events up to that stream sequence
    * are acknowledged and never delivered again, so what `handle` remembers of them to stay
@@ -69,8 +90,8 @@ export async function startEventsConsumer({
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     discard: DiscardPolicy.Old,
-    max_age: nanos(EVENTS_MAX_AGE_MS),
-    max_bytes: EVENTS_MAX_BYTES,
+    max_age: nanos(retention.maxAgeMs),
+    max_bytes: retention.maxBytes,
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
   });
   const consumerConfig = {

@@ -11,7 +11,9 @@ import {
 import { createInbox, natsHeaders, type Msg, type NatsConnection } from '@switchyard/bus';
 import type { SwitchyardConfig } from '@switchyard/config';
 import {
-  REQUEST_LOG_STREAM,
+  EVENTS_STREAM,
+  REQUEST_CONTENT_STREAM,
+  RequestCompleted,
   RequestRecord,
   Subjects,
   type RequestLogPage,
@@ -21,12 +23,13 @@ import type { Logger } from '@switchyard/log';
 import { contentSubject } from '../content/content-subject.js';
 import type { StoredContent } from '../content/record-content.js';
 import { ensureStream, nanos } from '../jetstream/ensure-stream.js';
-import { matchesQuery } from './to-record.js';
+import { matchesQuery, toRequestRecord } from './to-record.js';
 
 export interface RequestLog {
-  /** Appends a record; never throws or waits (a failed write is logged and counted). */
-  append(record: RequestRecord): void;
-  /** Appends a request's content, already redacted; the query joins it to the record by request id. */
+  /**
+   * Appends a request's content, already redacted; the query joins it to the record by request
+   * id. Never throws or waits (a failed write is logged and counted).
+   */
   appendContent(requestId: string, content: StoredContent): void;
   /** The newest records matching the query, newest first. */
   query(q: RequestLogQuery): Promise<RequestLogPage>;
@@ -47,31 +50,25 @@ export interface RequestLogDeps {
   nc: NatsConnection;
   log: Logger;
   config: SwitchyardConfig['telemetry']['request_log'];
-  /** Called for every record that could not be written (metrics). */
+  /** Called for every request's content that could not be written (metrics). */
   onDropped?: (reason: 'backlog' | 'error') => void;
 }
 
 /**
- * The request log: the `SWITCHYARD_REQUESTS` JetStream stream, created (or its limits updated)
- * here, with retention bounded by age and size. A query scans the stream from its start time
- * and keeps the newest matches, so its cost is bounded by the retention.
+ * The request log. Its records are the completion events the events stream holds already (see
+ * `eventsRetention`), each turned into a record when a query reads it: nothing more is written
+ * per request. A query scans the stream from its start time and keeps the newest matches, so its
+ * cost is bounded by the retention. Records older than `max_age_hours` are never served.
+ * Recorded content goes to the `SWITCHYARD_REQUESTS` stream, created (or its limits updated)
+ * here when `record_content` is on.
  */
 export async function startRequestLog({ nc, log, config, onDropped }: RequestLogDeps): Promise<RequestLog> {
   const jsm = await jetstreamManager(nc);
-  await ensureStream(jsm, {
-    name: REQUEST_LOG_STREAM,
-    subjects: [Subjects.requestLog, `${Subjects.requestLogContent}.>`],
-    retention: RetentionPolicy.Limits,
-    storage: StorageType.File,
-    discard: DiscardPolicy.Old,
-    max_age: nanos(config.max_age_hours * 3_600_000),
-    max_bytes: config.max_bytes,
-    duplicate_window: nanos(DUPLICATE_WINDOW_MS),
-  });
+  if (config.record_content) await ensureContentStream(jsm, config);
   const js = jetstream(nc);
   const acks = createAcks(nc, (err, requestId) => {
     onDropped?.('error');
-    log.warn({ err, request_id: requestId }, 'request log write failed');
+    log.warn({ err, request_id: requestId }, 'request content write failed');
   });
 
   /** One write into the stream; the stream stores a message once, however often it is written (a replayed event). */
@@ -86,20 +83,19 @@ export async function startRequestLog({ nc, log, config, onDropped }: RequestLog
     try {
       nc.publish(subject, data, { reply, headers });
     } catch (err) {
-      // A closed connection or a record over the server's max_payload: a failed write, not a throw.
+      // A closed connection or content over the server's max_payload: a failed write, not a throw.
       acks.failed(reply, err instanceof Error ? err : new Error(String(err)));
     }
   };
+  const maxAgeMs = config.max_age_hours * 3_600_000;
 
   return {
-    append(record) {
-      write(Subjects.requestLog, JSON.stringify(record), record.request_id, record.request_id);
-    },
     appendContent(requestId, content) {
       write(contentSubject(requestId), JSON.stringify(content), `content:${requestId}`, requestId);
     },
     query: async (q) => {
-      const page = await scan(js, jsm, q);
+      const oldest = Date.now() - maxAgeMs;
+      const page = await scan(js, jsm, { ...q, since: Math.max(q.since ?? oldest, oldest) });
       if (config.record_content) await joinContent(jsm, page.data);
       return page;
     },
@@ -107,12 +103,29 @@ export async function startRequestLog({ nc, log, config, onDropped }: RequestLog
   };
 }
 
+/** The content stream, with the request log's retention. */
+async function ensureContentStream(
+  jsm: JetStreamManager,
+  config: SwitchyardConfig['telemetry']['request_log'],
+): Promise<void> {
+  await ensureStream(jsm, {
+    name: REQUEST_CONTENT_STREAM,
+    subjects: [`${Subjects.requestLogContent}.>`],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(config.max_age_hours * 3_600_000),
+    max_bytes: config.max_bytes,
+    duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+  });
+}
+
 /** Each record's content, when it has any: the stream's last message on its content subject. */
 async function joinContent(jsm: JetStreamManager, records: RequestRecord[]): Promise<void> {
   await Promise.all(
     records.map(async (record) => {
       const m = await jsm.streams
-        .getMessage(REQUEST_LOG_STREAM, { last_by_subj: contentSubject(record.request_id) })
+        .getMessage(REQUEST_CONTENT_STREAM, { last_by_subj: contentSubject(record.request_id) })
         .catch(() => null);
       const parsed = m === null ? undefined : RequestRecord.shape.content.safeParse(m.json());
       if (parsed?.success) record.content = parsed.data;
@@ -201,32 +214,31 @@ function createAcks(nc: NatsConnection, onFailed: (err: Error, requestId: string
   };
 }
 
-async function scan(js: JetStreamClient, jsm: JetStreamManager, q: RequestLogQuery): Promise<RequestLogPage> {
-  const { state } = await jsm.streams.info(REQUEST_LOG_STREAM);
+async function scan(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  q: RequestLogQuery & { since: number },
+): Promise<RequestLogPage> {
+  const { state } = await jsm.streams.info(EVENTS_STREAM);
   const empty: RequestLogPage = { object: 'list', data: [], has_more: false };
-  // Stored after it was received: a record of a request received at `since` is stored no earlier.
-  if (state.messages === 0 || (q.since !== undefined && Date.parse(state.last_ts) < q.since)) return empty;
+  // Stored after it was received: the event of a request received at `since` is stored no earlier.
+  if (state.messages === 0 || Date.parse(state.last_ts) < q.since) return empty;
   const lastSeq = state.last_seq;
 
-  const consumer = await js.consumers.get(
-    REQUEST_LOG_STREAM,
-    // Records only: content messages share the stream.
-    q.since === undefined
-      ? { deliver_policy: DeliverPolicy.All, filter_subjects: Subjects.requestLog }
-      : {
-          deliver_policy: DeliverPolicy.StartTime,
-          opt_start_time: new Date(q.since).toISOString(),
-          filter_subjects: Subjects.requestLog,
-        },
-  );
+  const consumer = await js.consumers.get(EVENTS_STREAM, {
+    deliver_policy: DeliverPolicy.StartTime,
+    opt_start_time: new Date(q.since).toISOString(),
+    filter_subjects: Subjects.events.requestCompleted,
+  });
   const newest: RequestRecord[] = [];
   let dropped = false;
   const messages = await consumer.consume({ max_messages: SCAN_BATCH });
   try {
     for await (const m of messages) {
-      const parsed = RequestRecord.safeParse(m.json());
-      if (parsed.success && matchesQuery(parsed.data, q)) {
-        newest.push(parsed.data);
+      const parsed = RequestCompleted.safeParse(m.json());
+      const record = parsed.success ? toRequestRecord(parsed.data) : undefined;
+      if (record !== undefined && matchesQuery(record, q)) {
+        newest.push(record);
         if (newest.length > q.limit) {
           newest.shift();
           dropped = true;

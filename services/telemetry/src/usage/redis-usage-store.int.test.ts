@@ -62,6 +62,26 @@ describe('Redis usage store', () => {
     expect(await totals()).toEqual({ requests: 501, prompt_tokens: 5_010 });
   });
 
+  it('adds the requests of one turn with one script call per day, each once', async () => {
+    await usage.add(entry('warm-up'), 1);
+    await conn.client.config('RESETSTAT');
+    const adds = [
+      ...Array.from({ length: 60 }, (_, i) => usage.add(entry(`t-${i}`), 10 + i)),
+      ...Array.from({ length: 20 }, (_, i) => usage.add(entry(`y-${i}`, '2026-11-26'), 100 + i)),
+      usage.add(entry('t-0'), 10),
+      usage.add(entry('warm-up'), 1),
+    ];
+    const added = await Promise.all(adds);
+
+    expect(added.filter(Boolean)).toHaveLength(80);
+    expect(added.slice(-2)).toEqual([false, false]);
+    expect(await totals()).toEqual({ requests: 61, prompt_tokens: 610 });
+    expect(await totals('2026-11-26')).toEqual({ requests: 20, prompt_tokens: 200 });
+    const stats = await conn.client.info('commandstats');
+    const calls = [...stats.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)].map((m) => Number(m[1]));
+    expect(calls.reduce((n, c) => n + c, 0)).toBe(2);
+  });
+
   it('still refuses a replay above the floor, and remembers nothing old after a prune', async () => {
     for (let seq = 1; seq <= 10; seq++) await usage.add(entry(`r-${seq}`), seq);
     await usage.prune(6);

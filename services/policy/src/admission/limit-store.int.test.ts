@@ -122,6 +122,16 @@ describe.each([
     expect((await store.admit(admitOf([s]))).refused).toBeUndefined();
   });
 
+  it('frees a slot settled just before the next admission, without waiting for the settlement', async () => {
+    const s = { scope: scope(), maxConcurrency: 1 };
+    const a = admitOf([s]);
+    expect((await store.admit(a)).refused).toBeUndefined();
+    // As policy does when a one-at-a-time key's answer and its next request come together.
+    const settled = store.reconcile(settle(a.requestId, [s.scope]));
+    expect((await store.admit(admitOf([s]))).refused).toBeUndefined();
+    await settled;
+  });
+
   it('counts the same request id in flight once only: a second one waits', async () => {
     const s = { scope: scope(), maxConcurrency: 5 };
     const a = admitOf([s]);
@@ -176,5 +186,25 @@ describe('limit store in Redis, across replicas', () => {
       Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? a : b).admit(admitOf([s]))),
     );
     expect(results.filter((r) => r.refused === undefined)).toHaveLength(10);
+  });
+});
+
+describe('limit store in Redis, settling', () => {
+  it('settles the requests of one turn with one script call', async () => {
+    const store = await redisStore();
+    const s = { scope: scope(), maxConcurrency: 20 };
+    const admitted = [];
+    for (let i = 0; i < 20; i++) admitted.push(admitOf([s]));
+    for (const a of admitted) expect((await store.admit(a)).refused).toBeUndefined();
+    const client = connections.at(-1)!.client;
+    await client.config('RESETSTAT');
+
+    await Promise.all(admitted.map((a) => store.reconcile(settle(a.requestId, [s.scope], { costUsd: 0.5 }))));
+
+    const stats = await client.info('commandstats');
+    const calls = [...stats.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)].map((m) => Number(m[1]));
+    expect(calls.reduce((n, c) => n + c, 0)).toBe(1);
+    expect(await store.spend(s.scope, 'p1')).toBeCloseTo(10);
+    for (let i = 0; i < 20; i++) expect((await store.admit(admitOf([s]))).refused).toBeUndefined();
   });
 });

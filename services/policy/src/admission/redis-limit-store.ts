@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RedisConnection } from '@switchyard/store';
-import type { AdmitResult, LimitState, LimitStore, ScopeStatus } from './limit-store.js';
+import type { AdmitResult, LimitState, LimitStore, ReconcileRequest, ScopeStatus } from './limit-store.js';
 import { REFUSALS, type Refusal } from './limit-store.js';
 import { ADMIT_SCRIPT, RECONCILE_SCRIPT } from './redis-scripts.js';
 
@@ -49,11 +49,46 @@ function toAdmitResult(reply: unknown[], scopes: readonly string[]): AdmitResult
   };
 }
 
-/** Counters in Redis, shared by every policy replica; each call is one atomic script. */
+interface PendingSettlement {
+  request: ReconcileRequest;
+  done: () => void;
+  failed: (err: unknown) => void;
+}
+
+/**
+ * Counters in Redis, shared by every policy replica; each call is one atomic script. The
+ * settlements of one turn of the event loop (every answer that finished in it) share one script
+ * call, sent at the end of the turn or before the next admission, whichever comes first: a
+ * request admitted after a settlement was taken never finds that settlement's slot still held.
+ */
 export function createRedisLimitStore(redis: RedisConnection): LimitStore {
   const { client } = redis;
+  let pending: PendingSettlement[] = [];
+  const settlePending = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const settlements = pending;
+    pending = [];
+    const keys: string[] = [];
+    const args: (string | number)[] = [];
+    for (const { request } of settlements) {
+      const { requestId, admitted, tokenDelta, costUsd, scopes, periods } = request;
+      for (const scope of scopes)
+        keys.push(stateKey(scope), inFlightKey(scope), ...periods.map((p) => spendKey(scope, p.id)));
+      args.push(requestId, admitted ? 1 : 0, tokenDelta, costUsd, scopes.length, periods.length);
+      for (const p of periods) args.push(p.retentionMs ?? 0);
+    }
+    try {
+      await reconcileScript(client, keys, args);
+      for (const s of settlements) s.done();
+    } catch (err) {
+      for (const s of settlements) s.failed(err);
+    }
+  };
+
   return {
     async admit({ requestId, tokens, deadline, scopes }) {
+      // Commands on one connection run in the order sent: the settlements first.
+      void settlePending();
       const keys: string[] = [];
       const args: (string | number)[] = [requestId, tokens, deadline];
       for (const s of scopes) {
@@ -68,21 +103,11 @@ export function createRedisLimitStore(redis: RedisConnection): LimitStore {
       );
     },
 
-    async reconcile({ requestId, admitted, tokenDelta, costUsd, scopes, periods }) {
-      const keys = scopes.flatMap((scope) => [
-        stateKey(scope),
-        inFlightKey(scope),
-        ...periods.map((p) => spendKey(scope, p.id)),
-      ]);
-      const args = [
-        requestId,
-        admitted ? 1 : 0,
-        tokenDelta,
-        costUsd,
-        periods.length,
-        ...periods.map((p) => p.retentionMs ?? 0),
-      ];
-      await reconcileScript(client, keys, args);
+    reconcile(request) {
+      return new Promise((done, failed) => {
+        if (pending.length === 0) setImmediate(() => void settlePending());
+        pending.push({ request, done, failed });
+      });
     },
 
     async spend(scope, periodId) {

@@ -113,33 +113,40 @@ return out
 `;
 
 /**
- * KEYS: per scope, `sy:rl:<scope>`, `sy:rl:<scope>:inflight`, then one spend counter per period.
- * ARGV: request id, 1 if policy admitted it (it holds a slot and a reservation) else 0, token
- * delta, cost USD, number of periods, then each period's retention in ms (0: kept for ever).
+ * Settles finished requests, any number in one call. KEYS: for each request in turn, per scope
+ * `sy:rl:<scope>`, `sy:rl:<scope>:inflight`, then one spend counter per period. ARGV: for each
+ * request in turn its id, 1 if policy admitted it (it holds a slot and a reservation) else 0,
+ * token delta, cost USD, number of scopes, number of periods, then each period's retention in ms
+ * (0: kept for ever).
  */
 export const RECONCILE_SCRIPT = `${PRELUDE}
-local id, admitted, delta, cost = ARGV[1], ARGV[2] == '1', tonumber(ARGV[3]), tonumber(ARGV[4])
-local periods = tonumber(ARGV[5])
-local per = 2 + periods
-for i = 0, #KEYS / per - 1 do
-  local state, inflight = KEYS[per * i + 1], KEYS[per * i + 2]
-  if admitted then redis.call('ZREM', inflight, id) end
-  if admitted and delta ~= 0 then
-    local tat, interval = tonumber(redis.call('HGET', state, 't')), tonumber(redis.call('HGET', state, 'ti'))
-    if tat and interval then
-      local after = math.max(math.max(tat, now) + delta * interval, now)
-      redis.call('HSET', state, 't', fmt(after))
-      keep(state, math.ceil(after - now) + 3600000)
+local arg, key = 1, 1
+while arg <= #ARGV do
+  local id, admitted = ARGV[arg], ARGV[arg + 1] == '1'
+  local delta, cost = tonumber(ARGV[arg + 2]), tonumber(ARGV[arg + 3])
+  local scopes, periods = tonumber(ARGV[arg + 4]), tonumber(ARGV[arg + 5])
+  for i = 1, scopes do
+    local state, inflight = KEYS[key], KEYS[key + 1]
+    if admitted then redis.call('ZREM', inflight, id) end
+    if admitted and delta ~= 0 then
+      local tat, interval = tonumber(redis.call('HGET', state, 't')), tonumber(redis.call('HGET', state, 'ti'))
+      if tat and interval then
+        local after = math.max(math.max(tat, now) + delta * interval, now)
+        redis.call('HSET', state, 't', fmt(after))
+        keep(state, math.ceil(after - now) + 3600000)
+      end
     end
-  end
-  if cost > 0 then
-    for p = 1, periods do
-      local key = KEYS[per * i + 2 + p]
-      redis.call('INCRBYFLOAT', key, ARGV[4])
-      local retention = tonumber(ARGV[5 + p])
-      if retention > 0 then keep(key, retention) end
+    if cost > 0 then
+      for p = 1, periods do
+        local spend = KEYS[key + 1 + p]
+        redis.call('INCRBYFLOAT', spend, ARGV[arg + 3])
+        local retention = tonumber(ARGV[arg + 5 + p])
+        if retention > 0 then keep(spend, retention) end
+      end
     end
+    key = key + 2 + periods
   end
+  arg = arg + 6 + periods
 end
 return 1
 `;

@@ -40,7 +40,9 @@ afterAll(async () => {
 
 interface Answer {
   status: number;
-  body: Record<string, unknown> & { error?: { message: string; type: string; param: string | null } };
+  body: Record<string, unknown> & {
+    error?: { message: string; type: string; param: string | null; code: string | null };
+  };
 }
 
 async function admin(method: string, path: string, body?: unknown, key = MASTER): Promise<Answer> {
@@ -183,6 +185,72 @@ describe('the admin API for keys and teams', () => {
     expect((await admin('POST', '/admin/keys', { id: 'gitops-app' })).status).toBe(409);
     expect((await admin('GET', '/admin/keys', undefined, CONFIG_KEY)).status).toBe(403);
     expect((await admin('GET', '/admin/keys', undefined, 'sk-not-a-key-at-all')).status).toBe(401);
+  });
+
+  it('refuses a valid key made through the API with 403 admin_only, an unknown or revoked one with 401', async () => {
+    const secret = (await admin('POST', '/admin/keys', { id: 'not-admin', models: ['demo'] })).body[
+      'key'
+    ] as string;
+    for (const [method, path, body] of [
+      ['GET', '/admin/keys', undefined],
+      ['GET', '/admin/routes', undefined],
+      ['POST', '/admin/keys', { id: 'escalated', models: ['*'] }],
+    ] as const) {
+      const refused = await admin(method, path, body, secret);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toMatchObject({ type: 'permission_error', code: 'admin_only' });
+      expect(JSON.stringify(refused.body)).not.toContain(secret);
+    }
+    expect((await admin('GET', '/admin/keys/escalated')).status).toBe(404);
+
+    // A key that policy refuses for its limits, not its identity, is still a valid key.
+    const limited = (await admin('POST', '/admin/keys', { id: 'limited', limits: { rpm: 1 } })).body[
+      'key'
+    ] as string;
+    expect(await statusOf(chat(limited))).toBe(200);
+    expect(await statusOf(chat(limited))).toBe(429);
+    expect((await admin('GET', '/admin/keys', undefined, limited)).body.error?.code).toBe('admin_only');
+
+    for (const madeUp of ['sk-sy-made-up-0123456789abcdef', 'x']) {
+      const unknown = await admin('GET', '/admin/keys', undefined, madeUp);
+      expect(unknown.status).toBe(401);
+      expect(unknown.body.error).toMatchObject({ code: 'invalid_api_key' });
+    }
+    const expired = (await admin('POST', '/admin/keys', { expires_at: '2021-06-01T00:00:00Z' })).body[
+      'key'
+    ] as string;
+    expect((await admin('GET', '/admin/keys', undefined, expired)).body.error).toMatchObject({
+      code: 'invalid_api_key',
+      message: 'The API key has expired.',
+    });
+
+    expect((await admin('DELETE', '/admin/keys/not-admin')).status).toBe(200);
+    const revoked = await admin('GET', '/admin/keys', undefined, secret);
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.error?.code).toBe('invalid_api_key');
+    expect(JSON.stringify(revoked.body)).not.toContain(secret);
+    expect((await admin('GET', '/admin/keys')).status).toBe(200);
+  });
+
+  it('answers 503 for a key it cannot check while policy is down; the master key and config keys need no check', async () => {
+    const secret = (await admin('POST', '/admin/keys', { id: 'unchecked' })).body['key'] as string;
+    await gw.stopService('policy');
+    try {
+      for (const key of [secret, 'sk-sy-made-up-0123456789abcdef']) {
+        const unchecked = await admin('GET', '/admin/routes', undefined, key);
+        expect(unchecked.status).toBe(503);
+        expect(unchecked.body.error?.code).toBe('service_unavailable');
+        expect(JSON.stringify(unchecked.body)).not.toContain(key);
+      }
+      expect((await admin('GET', '/admin/routes', undefined, CONFIG_KEY)).body.error?.code).toBe(
+        'admin_only',
+      );
+      // The router answers this one: the master key is let through without policy.
+      expect((await admin('GET', '/admin/routes')).status).toBe(200);
+    } finally {
+      await gw.startService('policy');
+    }
+    expect((await admin('GET', '/admin/routes', undefined, secret)).body.error?.code).toBe('admin_only');
   });
 });
 

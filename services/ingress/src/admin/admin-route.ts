@@ -37,7 +37,7 @@ export function registerAdminRoutes(
       method: route.method,
       url: route.url,
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        const refused = guard(request);
+        const refused = await guard(request);
         if (refused !== undefined) return sendError(reply, refused);
         try {
           const answer = await callAdmin(ctx.nc, route.subject, route.input(request), {

@@ -74,6 +74,27 @@ export function failedValidation(record: BatchRecord, errors: BatchError[], now:
   return { ...record, batch };
 }
 
+/**
+ * A batch whose creation never finished (its creator died while queuing its lines): failed, saying
+ * so. A batch that left `validating` meanwhile (started, failed or cancelled) is left as is.
+ */
+export function creationInterrupted(record: BatchRecord, now: number): BatchRecord {
+  if (record.batch.status !== 'validating') return record;
+  return failedValidation(
+    record,
+    [
+      {
+        code: 'creation_interrupted',
+        message:
+          'The batch service stopped while queuing this batch, so it was not started. Create the batch again.',
+        param: null,
+        line: null,
+      },
+    ],
+    now,
+  );
+}
+
 export function started(record: BatchRecord, total: number, now: number): BatchRecord {
   // A cancel that came while the lines were being queued wins.
   if (record.batch.status !== 'validating') return record;

@@ -2,6 +2,7 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import type { Logger } from '@switchyard/log';
 import {
   FINAL_STATUSES,
+  creationInterrupted,
   expiring,
   finalizing,
   finished,
@@ -13,17 +14,24 @@ import type { BatchStore } from '../store/batch-store.js';
 import type { FileStore } from '@switchyard/store';
 import { utf8 } from '../domain/utf8.js';
 import type { ResultStore } from '../store/result-store.js';
-import { pendingLines } from '../store/streams.js';
+import { dropLines, pendingLines } from '../store/streams.js';
 
 /** A batch left `finalizing` this long (its finalizer died) is finalized again by any replica. */
 const STALE_FINALIZING_S = 60;
+/**
+ * A batch still `validating` this long after it was created was left by a creator that died (or
+ * whose queuing failed) and is failed by any replica. A healthy creation moves on within seconds:
+ * queuing the largest batch (50 000 lines, 100 MiB) took 3.3 s on a 2-core machine, and the
+ * ingress stops waiting for `create` after 60 s; past twice that, nobody is still creating it.
+ */
+const STUCK_VALIDATING_S = 120;
 /** Results read at once when assembling the output. */
 const READ_BATCH = 64;
 
 export interface Finalizer {
   /** Finalizes the batch if every line of it is done; safe to call any time, from any replica. */
   check(batchId: string): Promise<void>;
-  /** Checks every unfinished batch: expiry, completion, a finalizer that died. */
+  /** Checks every unfinished batch: expiry, completion, a creator or a finalizer that died. */
   sweep(): Promise<void>;
 }
 
@@ -85,12 +93,34 @@ export function createFinalizer({ jsm, batches, results, files, log }: Finalizer
     log.info({ batchId: id, completed: assembled.completed, failed: assembled.failed }, 'batch finalized');
   };
 
+  /**
+   * Fails a batch whose creator died while queuing its lines. Finishing the queuing instead is not
+   * possible: the record keeps only the key's hash, and the lines need the key itself. The record
+   * is failed first (compare-and-set: one replica wins), then its lines are removed: a line taken
+   * in between, or queued late by a creator that was only slow, finds its batch failed and is
+   * dropped unsent, and a winner that dies before removing them leaves nothing worse than that.
+   */
+  const failInterruptedCreation = async (batchId: string, now: number): Promise<void> => {
+    let won = false;
+    await batches.update(batchId, (r) => {
+      const next = creationInterrupted(r, now);
+      won = next !== r;
+      return next;
+    });
+    if (!won) return;
+    const dropped = await dropLines(jsm, batchId);
+    log.warn({ batchId, dropped }, 'batch failed: its creation was interrupted');
+  };
+
   const check = async (batchId: string): Promise<void> => {
     const record = await batches.get(batchId);
     if (record === undefined || FINAL_STATUSES.has(record.batch.status)) return;
     const now = Date.now();
-    const { status, finalizing_at, expires_at } = record.batch;
-    if (status === 'validating') return;
+    const { status, created_at, finalizing_at, expires_at } = record.batch;
+    if (status === 'validating') {
+      if (nowSeconds(now) - created_at >= STUCK_VALIDATING_S) await failInterruptedCreation(batchId, now);
+      return;
+    }
     if (
       status !== 'finalizing' &&
       record.stop === undefined &&
@@ -117,8 +147,7 @@ export function createFinalizer({ jsm, batches, results, files, log }: Finalizer
   return {
     check,
     async sweep() {
-      for (const record of await batches.list()) {
-        if (FINAL_STATUSES.has(record.batch.status)) continue;
+      for (const record of await batches.listUnfinished()) {
         await check(record.batch.id).catch((err: unknown) =>
           log.error({ err, batchId: record.batch.id }, 'batch check failed'),
         );

@@ -2,7 +2,7 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@switchyard/bus';
 import { BATCHES_BUCKET } from '@switchyard/contracts';
-import type { BatchRecord } from '../domain/batch-record.js';
+import { FINAL_STATUSES, type BatchRecord } from '../domain/batch-record.js';
 
 /** Conflicting writers (replicas counting lines of one batch) retry this often before giving up. */
 const MAX_CAS_TRIES = 50;
@@ -16,6 +16,8 @@ export interface BatchStore {
    */
   update(id: string, change: (record: BatchRecord) => BatchRecord): Promise<BatchRecord | undefined>;
   list(): Promise<BatchRecord[]>;
+  /** The records not in a final status: each record seen final is not read again by this store. */
+  listUnfinished(): Promise<BatchRecord[]>;
 }
 
 /** Batch records in a JetStream KV bucket, kept `retentionMs` after their last change. */
@@ -33,6 +35,19 @@ export async function openBatchStore(
     if (entry === null || entry.operation !== 'PUT') return undefined;
     return { record: entry.json<BatchRecord>(), revision: entry.revision };
   };
+  const ids = async (): Promise<string[]> => {
+    // The bucket's subjects in one call: `kv.keys()` waits for a quiet moment, which a bucket
+    // written to a few times a second (progress) may not have for a long while.
+    const info = await jsm.streams.info(STREAM, { subjects_filter: `${SUBJECT_PREFIX}>` });
+    return Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(SUBJECT_PREFIX.length));
+  };
+  const readAll = async (wanted: string[]): Promise<BatchRecord[]> => {
+    const records = await Promise.all(wanted.map(async (id) => (await read(id))?.record));
+    return records.filter((r): r is BatchRecord => r !== undefined);
+  };
+  // A final status never changes, so a record seen final need not be read again. Only ids still in
+  // the bucket are kept: the set is bounded by the records retained.
+  const seenFinal = new Set<string>();
   return {
     get: async (id) => (await read(id))?.record,
     async create(record) {
@@ -53,15 +68,17 @@ export async function openBatchStore(
       }
       throw new Error(`batch ${id}: too many conflicting updates`);
     },
-    async list() {
-      // The bucket's subjects in one call: `kv.keys()` waits for a quiet moment, which a bucket
-      // written to a few times a second (progress) may not have for a long while.
-      const info = await jsm.streams.info(STREAM, { subjects_filter: `${SUBJECT_PREFIX}>` });
-      const ids = Object.keys(info.state.subjects ?? {}).map((subject) =>
-        subject.slice(SUBJECT_PREFIX.length),
-      );
-      const records = await Promise.all(ids.map(async (id) => (await read(id))?.record));
-      return records.filter((r): r is BatchRecord => r !== undefined);
+    list: async () => readAll(await ids()),
+    async listUnfinished() {
+      const current = new Set(await ids());
+      for (const id of seenFinal) if (!current.has(id)) seenFinal.delete(id);
+      const records = await readAll([...current].filter((id) => !seenFinal.has(id)));
+      const unfinished: BatchRecord[] = [];
+      for (const r of records) {
+        if (FINAL_STATUSES.has(r.batch.status)) seenFinal.add(r.batch.id);
+        else unfinished.push(r);
+      }
+      return unfinished;
     },
   };
 }

@@ -84,3 +84,9 @@ export async function pendingLines(jsm: JetStreamManager, batchId: string): Prom
   const info = await jsm.streams.info(BATCH_ITEMS_STREAM, { subjects_filter: subject });
   return info.state.subjects?.[subject] ?? 0;
 }
+
+/** Removes every line of a batch from the work queue, taken or not; resolves with how many. */
+export async function dropLines(jsm: JetStreamManager, batchId: string): Promise<number> {
+  const { purged } = await jsm.streams.purge(BATCH_ITEMS_STREAM, { filter: Subjects.batch.items(batchId) });
+  return purged;
+}

@@ -6,7 +6,7 @@ import {
   type StoreUnavailable,
 } from '@switchyard/contracts';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { createModelLabel, type ModelLabel } from './domain/model-label.js';
+import { createModelLabel, type ExtensibleModelLabel } from './domain/model-label.js';
 import type { StageLoad } from './domain/stage-load.js';
 
 /** From a cached 5 ms answer to a two-minute generation. */
@@ -18,8 +18,8 @@ const NO_PROVIDER = 'none';
 export interface RequestMetrics {
   /** Our own registry, not prom-client's global one: two services in one process must not clash. */
   registry: Registry;
-  /** The bounded `model` label of a request (also the usage roll-ups' model). */
-  modelLabel: ModelLabel;
+  /** The bounded `model` label of a request (also the usage roll-ups' model); takes run-time aliases. */
+  modelLabel: ExtensibleModelLabel;
   observe(event: RequestCompleted): void;
   /** An attempt failed and the request went back to the router for another deployment. */
   attemptFailed(event: AttemptFailed): void;

@@ -14,6 +14,7 @@ import { startMetricsServer } from './http/metrics-server.js';
 import { eventsRetention, startEventsConsumer, type EventsConsumer } from './jetstream/events-consumer.js';
 import { startRequestLog, type RequestLog } from './request-log/request-log.js';
 import { createRequestMetrics } from './request-metrics.js';
+import { startStoredAliases, type StoredAliases } from './routes/stored-aliases.js';
 import { createAppliedPruner } from './usage/applied-pruner.js';
 import { createRedisUsageStore } from './usage/redis-usage-store.js';
 import { createMemoryUsageStore } from './usage/usage-store.js';
@@ -36,6 +37,14 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
   // Listen first: a taken port fails the start before anything else is opened.
   const { host, port } = config.telemetry;
   const server = await startMetricsServer({ host, port, registry: metrics.registry });
+
+  // Before any event is counted: a request to an alias added at run time is labelled by its name.
+  let storedAliases: StoredAliases | undefined;
+  try {
+    storedAliases = await startStoredAliases({ nc, log, onAlias: metrics.modelLabel.addAlias });
+  } catch (err) {
+    log.error({ err }, 'run-time model aliases unavailable: labelling by configured aliases only');
+  }
 
   const usage =
     config.redis.url === undefined
@@ -119,6 +128,7 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
       for (const sub of eventSubs) await sub.drain().catch(() => undefined);
       presenceSub.unsubscribe();
       await accounting?.stop();
+      await storedAliases?.stop();
       await requestLog?.stop();
       await usage.close();
       await server.close();

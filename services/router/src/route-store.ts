@@ -54,7 +54,10 @@ export async function startRouteStore(
   const watcher = await kv.watch();
   const following = (async () => {
     for await (const entry of watcher) apply(entry);
-  })();
+  })().catch((err: unknown) => {
+    // Routes stay as they are; a change made elsewhere from now on reaches this replica at restart.
+    log.error({ err }, 'stopped following routes changed at run time');
+  });
 
   const appliedBy = (revision: number): Promise<void> =>
     revision <= applied ? Promise.resolve() : new Promise((resolve) => waiting.add({ revision, resolve }));

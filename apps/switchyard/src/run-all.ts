@@ -40,7 +40,12 @@ export async function runAll(env: Env, log: Logger, print: (text: string) => voi
       dataDir: '.switchyard/nats',
       searchDirs: natsSearchDirs(env['PATH']),
     })).url;
-  const nc = await connectBus({ url: natsUrl, name: 'switchyard', log });
+  const nc = await connectBus({
+    url: natsUrl,
+    name: 'switchyard',
+    log,
+    jetstreamReplicas: config.jetstream.replicas,
+  });
   const events = config.server.local_dispatch
     ? await startLocalDispatch(nc, { url: natsUrl, name: 'switchyard', log })
     : undefined;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Objm, StorageType, type ObjectStore } from '@nats-io/obj';
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import { BODY_BUCKET, GatewayError, Headers } from '@switchyard/contracts';
+import { openWithReplicas } from '@switchyard/store';
 
 /**
  * An object left behind (a process died mid-request) is removed by the server after this. Longer
@@ -66,30 +67,39 @@ function objectName(ref: string): string | undefined {
 
 const byConnection = new WeakMap<NatsConnection, ClaimCheck>();
 
+/**
+ * Sets up a connection's claim check with its bucket's replicas (`jetstream.replicas`), before
+ * anything uses it: `connectBus` does, so every stage of a service shares the setting.
+ */
+export function useClaimCheck(nc: NatsConnection, { replicas }: { replicas: number }): void {
+  byConnection.set(nc, createClaimCheck(nc, replicas));
+}
+
 /** The claim check of a connection: one per connection, its bucket opened (or created) on first use. */
 export function claimCheckOf(nc: NatsConnection): ClaimCheck {
   let cc = byConnection.get(nc);
   if (cc === undefined) {
-    cc = createClaimCheck(nc);
+    cc = createClaimCheck(nc, 1);
     byConnection.set(nc, cc);
   }
   return cc;
 }
 
-function createClaimCheck(nc: NatsConnection): ClaimCheck {
+function createClaimCheck(nc: NatsConnection, replicas: number): ClaimCheck {
   let bucket: Promise<ObjectStore> | undefined;
   // Created when missing, bound when present (`create` checks first): whichever process needs it first.
   const open = (): Promise<ObjectStore> => {
-    bucket ??= new Objm(nc)
-      .create(BODY_BUCKET, {
+    bucket ??= openWithReplicas(nc, `OBJ_${BODY_BUCKET}`, replicas, () =>
+      new Objm(nc).create(BODY_BUCKET, {
         ttl: BODY_MAX_AGE_MS * 1_000_000,
         storage: StorageType.File,
+        replicas,
         description: 'Switchyard: request and answer bodies too large for a NATS message',
-      })
-      .catch((err: unknown) => {
-        bucket = undefined; // the next request tries again (JetStream may be back)
-        throw err;
-      });
+      }),
+    ).catch((err: unknown) => {
+      bucket = undefined; // the next request tries again (JetStream may be back)
+      throw err;
+    });
     return bucket;
   };
 

@@ -1,4 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { useClaimCheck } from './claim-check.js';
 
 export type { NatsConnection } from '@nats-io/transport-node';
 
@@ -19,13 +20,21 @@ export interface ConnectBusOptions {
   log: BusLogger;
   /** Messages this connection publishes are not delivered to its own subscriptions (local dispatch's events). */
   noEcho?: boolean;
+  /** Copies kept of the claim-check bucket, should this connection create it (`jetstream.replicas`); 1 if unset. */
+  jetstreamReplicas?: number;
 }
 
 /**
  * Connects to NATS and keeps reconnecting forever: a gateway outlives restarts of the bus.
  * The first connection must succeed, so a wrong URL fails at start with a clear message.
  */
-export async function connectBus({ url, name, log, noEcho }: ConnectBusOptions): Promise<NatsConnection> {
+export async function connectBus({
+  url,
+  name,
+  log,
+  noEcho,
+  jetstreamReplicas = 1,
+}: ConnectBusOptions): Promise<NatsConnection> {
   let nc: NatsConnection;
   const servers = url.split(',').map((s) => s.trim());
   try {
@@ -41,6 +50,7 @@ export async function connectBus({ url, name, log, noEcho }: ConnectBusOptions):
   } catch (cause) {
     throw new Error(`Cannot connect to NATS at ${redactUrl(url)}: ${(cause as Error).message}`, { cause });
   }
+  useClaimCheck(nc, { replicas: jetstreamReplicas });
   void watchStatus(nc, log);
   return nc;
 }

@@ -55,6 +55,7 @@ export {
   bodyLimitOf,
   bodyOf,
   claimCheckOf,
+  useClaimCheck,
   hasBodyRef,
   type ClaimCheck,
 } from './claim-check.js';

@@ -9,6 +9,7 @@ export {
   deploymentIdOf,
   RoutingStrategy,
   ModelPriceConfig,
+  JetStreamConfig,
 } from './schema.js';
 export { RouterConfig, RouteRule, aliasOf, checkRoutes, type RouteIssue } from './router-config.js';
 export {

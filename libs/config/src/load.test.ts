@@ -442,3 +442,19 @@ describe('pricing', () => {
     expect(typo.message).toContain('cache_read');
   });
 });
+
+describe('jetstream', () => {
+  it('keeps one replica of each stream, bucket and object store by default', () => {
+    expect(parseConfig({}).jetstream).toEqual({ replicas: 1 });
+    expect(parseConfig({ jetstream: { replicas: 3 } }).jetstream.replicas).toBe(3);
+  });
+
+  it('accepts 1 to 5 replicas, the range JetStream allows, and names the field otherwise', () => {
+    expect(parseConfig({ jetstream: { replicas: 5 } }).jetstream.replicas).toBe(5);
+    for (const replicas of [0, 6, 2.5])
+      expect(configError(() => parseConfig({ jetstream: { replicas } })).message).toContain(
+        'jetstream.replicas',
+      );
+    expect(configError(() => parseConfig({ jetstream: { replica: 3 } })).message).toContain('replica');
+  });
+});

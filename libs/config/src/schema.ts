@@ -221,6 +221,16 @@ export const RequestLogConfig = z.strictObject({
 });
 export type RequestLogConfig = z.infer<typeof RequestLogConfig>;
 
+/** What Switchyard keeps in JetStream: the KV buckets, streams and object stores it creates. */
+export const JetStreamConfig = z.strictObject({
+  /**
+   * Copies the server cluster keeps of each of them (3 on a three-node cluster, so losing a node
+   * loses none of them). More than 1 needs a NATS cluster: a service refuses to start otherwise.
+   */
+  replicas: z.int().min(1).max(5).default(1),
+});
+export type JetStreamConfig = z.infer<typeof JetStreamConfig>;
+
 export const TelemetryConfig = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.int().min(0).max(65535).default(9464),
@@ -248,6 +258,7 @@ export const SwitchyardConfig = z
     router: RouterConfig.default(RouterConfig.parse({})),
     cache: CacheConfig.default(CacheConfig.parse({})),
     batch: BatchConfig.default(BatchConfig.parse({})),
+    jetstream: JetStreamConfig.default(JetStreamConfig.parse({})),
   })
   .superRefine((config, ctx) => {
     for (const issue of checkRoutes(config.providers, config.models, config.router.rules))

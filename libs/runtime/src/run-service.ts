@@ -46,7 +46,12 @@ export async function runService({ name, env, start }: RunServiceOptions): Promi
     const url = env['NATS_URL'];
     if (!url)
       throw new Error('NATS_URL is not set: a service run on its own needs the address of the NATS server.');
-    const nc = await connectBus({ url, name: `switchyard-${name}`, log });
+    const nc = await connectBus({
+      url,
+      name: `switchyard-${name}`,
+      log,
+      jetstreamReplicas: config.jetstream.replicas,
+    });
     const connection = watchConnection(nc);
     // Matters only when `start` runs several services (`switchyard ingress policy cache router`).
     const events = config.server.local_dispatch

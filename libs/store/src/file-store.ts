@@ -2,6 +2,7 @@ import { StorageType } from '@nats-io/jetstream';
 import { Objm, type ObjectInfo, type ObjectStore } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { FILES_BUCKET, type FilePurpose, type OpenAIFile } from '@switchyard/contracts';
+import { openWithReplicas } from './jetstream-assets.js';
 
 export interface StoredFile {
   file: OpenAIFile;
@@ -50,17 +51,22 @@ function toStoredFile(info: ObjectInfo, retentionMs: number): StoredFile | undef
 
 /**
  * Opens the bucket on first use (a service starts, and serves what needs no files, even before
- * JetStream answers); a failed open is tried again on the next call.
+ * JetStream answers); a failed open is tried again on the next call. The bucket keeps `replicas`
+ * copies (`jetstream.replicas`).
  */
-export function createFileStore(nc: NatsConnection, retentionMs: number): FileStore {
+export function createFileStore(nc: NatsConnection, retentionMs: number, replicas = 1): FileStore {
   let opened: Promise<ObjectStore> | undefined;
   const store = (): Promise<ObjectStore> =>
-    (opened ??= new Objm(nc)
-      .create(FILES_BUCKET, { storage: StorageType.File, ttl: retentionMs * 1_000_000 })
-      .catch((err: unknown) => {
-        opened = undefined;
-        throw err;
-      }));
+    (opened ??= openWithReplicas(nc, `OBJ_${FILES_BUCKET}`, replicas, () =>
+      new Objm(nc).create(FILES_BUCKET, {
+        storage: StorageType.File,
+        ttl: retentionMs * 1_000_000,
+        replicas,
+      }),
+    ).catch((err: unknown) => {
+      opened = undefined;
+      throw err;
+    }));
   return {
     async put({ id, filename, purpose, owner, data }) {
       const createdAt = String(Math.floor(Date.now() / 1000));

@@ -24,16 +24,18 @@ const PROGRESS_INTERVAL_MS = 250;
 export async function startBatch({ nc, log, config }: ServiceDeps): Promise<RunningService> {
   const settings = config.batch;
   const retentionMs = settings.retention_days * DAY_MS;
+  const { replicas } = config.jetstream;
   const jsm = await ensureBatchStreams(nc, {
     requestTimeoutMs: settings.request_timeout_ms,
     concurrency: settings.concurrency,
     retentionMs,
+    replicas,
   });
   const [batches, results] = await Promise.all([
-    openBatchStore(nc, jsm, retentionMs),
-    openResultStore(nc, retentionMs),
+    openBatchStore(nc, jsm, retentionMs, replicas),
+    openResultStore(nc, retentionMs, replicas),
   ]);
-  const files = createFileStore(nc, retentionMs);
+  const files = createFileStore(nc, retentionMs, replicas);
   const finalizer = createFinalizer({ jsm, batches, results, files, log });
   const check = (batchId: string) =>
     void finalizer.check(batchId).catch((err: unknown) => log.error({ err, batchId }, 'batch check failed'));

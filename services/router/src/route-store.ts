@@ -1,3 +1,4 @@
+import { openWithReplicas } from '@switchyard/store';
 import { ModelConfig, RouteRule } from '@switchyard/config';
 import { ROUTES_BUCKET } from '@switchyard/contracts';
 import type { ServiceDeps } from '@switchyard/runtime';
@@ -27,10 +28,12 @@ const keyOf = (change: RouteChange): string => (change.kind === 'rules' ? RULES_
  * A stored change that no longer checks out (two changes raced) is logged and left out.
  */
 export async function startRouteStore(
-  deps: Pick<ServiceDeps, 'nc' | 'log'> & { routes: RouteSet },
+  deps: Pick<ServiceDeps, 'nc' | 'log'> & { routes: RouteSet; replicas: number },
 ): Promise<RouteStore> {
-  const { log, routes } = deps;
-  const kv = await new Kvm(deps.nc).create(ROUTES_BUCKET, { history: 1 });
+  const { log, routes, replicas } = deps;
+  const kv = await openWithReplicas(deps.nc, `KV_${ROUTES_BUCKET}`, replicas, () =>
+    new Kvm(deps.nc).create(ROUTES_BUCKET, { history: 1, replicas }),
+  );
   let applied = 0;
   const waiting = new Set<{ revision: number; resolve(): void }>();
 

@@ -58,7 +58,7 @@ export async function startRouter(deps: ServiceDeps): Promise<RunningService> {
     rules: config.router.rules,
     createdSec,
   });
-  const store = await startRouteStore({ nc, log, routes });
+  const store = await startRouteStore({ nc, log, routes, replicas: config.jetstream.replicas });
   const adminSubs = [
     ...serveRouteAdmin({ nc, log, routes, store }),
     serveRouteHealth({ nc, log, health, stats, models: () => routes.current().models }),

@@ -1,7 +1,7 @@
 import { flushEvents, serveAdmin, subscribeEvent, type Heartbeat } from '@switchyard/bus';
 import { QueueGroups, Subjects } from '@switchyard/contracts';
 import type { RunningService, ServiceDeps } from '@switchyard/runtime';
-import { connectRedis } from '@switchyard/store';
+import { connectRedis, isReplicasRefused } from '@switchyard/store';
 import { createRecordContent } from './content/record-content.js';
 import { createRedactor } from './content/redact.js';
 import { createStageLoad } from './domain/stage-load.js';
@@ -41,8 +41,18 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
   // Before any event is counted: a request to an alias added at run time is labelled by its name.
   let storedAliases: StoredAliases | undefined;
   try {
-    storedAliases = await startStoredAliases({ nc, log, onAlias: metrics.modelLabel.addAlias });
+    storedAliases = await startStoredAliases({
+      nc,
+      log,
+      onAlias: metrics.modelLabel.addAlias,
+      replicas: config.jetstream.replicas,
+    });
   } catch (err) {
+    // The first asset opened: a replica count NATS cannot keep is a mistake in the config, not an outage.
+    if (isReplicasRefused(err)) {
+      await server.close();
+      throw err;
+    }
     log.error({ err }, 'run-time model aliases unavailable: labelling by configured aliases only');
   }
 
@@ -58,6 +68,7 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
       handle: createAccountRequest({ usage, modelLabel: metrics.modelLabel }),
       onAckFloor: createAppliedPruner({ usage }),
       retention: eventsRetention(config.telemetry.request_log),
+      replicas: config.jetstream.replicas,
     });
   } catch (err) {
     log.error({ err }, 'usage roll-ups unavailable (is JetStream enabled on the NATS server?)');
@@ -70,6 +81,7 @@ export async function startTelemetry({ nc, log, config }: ServiceDeps): Promise<
         nc,
         log,
         config: config.telemetry.request_log,
+        replicas: config.jetstream.replicas,
         onDropped: metrics.requestLogDropped,
       });
     } catch (err) {

@@ -1,6 +1,7 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@switchyard/bus';
+import { openWithReplicas } from '@switchyard/store';
 import { BATCHES_BUCKET } from '@switchyard/contracts';
 import { FINAL_STATUSES, type BatchRecord } from '../domain/batch-record.js';
 
@@ -20,7 +21,7 @@ export interface BatchStore {
   listUnfinished(): Promise<BatchRecord[]>;
 }
 
-/** Batch records in a JetStream KV bucket, kept `retentionMs` after their last change. */
+/** Batch records in a JetStream KV bucket of `replicas` copies, kept `retentionMs` after their last change. */
 const STREAM = `KV_${BATCHES_BUCKET}`;
 const SUBJECT_PREFIX = `$KV.${BATCHES_BUCKET}.`;
 
@@ -28,8 +29,11 @@ export async function openBatchStore(
   nc: NatsConnection,
   jsm: JetStreamManager,
   retentionMs: number,
+  replicas = 1,
 ): Promise<BatchStore> {
-  const kv: KV = await new Kvm(nc).create(BATCHES_BUCKET, { history: 1, ttl: retentionMs });
+  const kv: KV = await openWithReplicas(nc, STREAM, replicas, () =>
+    new Kvm(nc).create(BATCHES_BUCKET, { history: 1, ttl: retentionMs, replicas }),
+  );
   const read = async (id: string) => {
     const entry = await kv.get(id);
     if (entry === null || entry.operation !== 'PUT') return undefined;

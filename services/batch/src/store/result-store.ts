@@ -1,5 +1,6 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@switchyard/bus';
+import { openWithReplicas } from '@switchyard/store';
 import { BATCH_RESULTS_BUCKET } from '@switchyard/contracts';
 import type { LineResult } from '../domain/line-result.js';
 
@@ -11,9 +12,15 @@ export interface ResultStore {
 
 const keyOf = (batchId: string, line: number) => `${batchId}.${line}`;
 
-/** Line results in a JetStream KV bucket, one key per line, written once. */
-export async function openResultStore(nc: NatsConnection, retentionMs: number): Promise<ResultStore> {
-  const kv: KV = await new Kvm(nc).create(BATCH_RESULTS_BUCKET, { history: 1, ttl: retentionMs });
+/** Line results in a JetStream KV bucket of `replicas` copies, one key per line, written once. */
+export async function openResultStore(
+  nc: NatsConnection,
+  retentionMs: number,
+  replicas = 1,
+): Promise<ResultStore> {
+  const kv: KV = await openWithReplicas(nc, `KV_${BATCH_RESULTS_BUCKET}`, replicas, () =>
+    new Kvm(nc).create(BATCH_RESULTS_BUCKET, { history: 1, ttl: retentionMs, replicas }),
+  );
   return {
     async put(batchId, result) {
       try {

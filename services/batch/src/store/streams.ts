@@ -6,12 +6,10 @@ import {
   StorageType,
   jetstreamManager,
   type JetStreamManager,
-  type StreamConfig,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@switchyard/bus';
+import { ensureStream, nanos } from '@switchyard/store';
 import { BATCH_ANSWERS_STREAM, BATCH_ITEMS_STREAM, Subjects } from '@switchyard/contracts';
-
-export const nanos = (ms: number): number => Math.round(ms * 1_000_000);
 
 /** Every replica pulls lines from this one durable consumer: each line goes to one of them. */
 export const ITEMS_CONSUMER = 'batch';
@@ -19,19 +17,6 @@ export const ITEMS_CONSUMER = 'batch';
 const ACK_GRACE_MS = 5_000;
 /** A publish of the same line again (a retried `create`) within this window is stored once. */
 const DUPLICATE_WINDOW_MS = 10 * 60_000;
-
-async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }) {
-  try {
-    await jsm.streams.add(config);
-  } catch (err) {
-    const { name, retention: _r, storage: _s, ...update } = config;
-    try {
-      await jsm.streams.update(name, update);
-    } catch {
-      throw err;
-    }
-  }
-}
 
 /**
  * The items stream (work-queue retention: a line leaves it when acknowledged) with its consumer,
@@ -41,7 +26,7 @@ async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>
  */
 export async function ensureBatchStreams(
   nc: NatsConnection,
-  opts: { requestTimeoutMs: number; concurrency: number; retentionMs: number },
+  opts: { requestTimeoutMs: number; concurrency: number; retentionMs: number; replicas?: number },
 ): Promise<JetStreamManager> {
   const jsm = await jetstreamManager(nc);
   await ensureStream(jsm, {
@@ -49,6 +34,7 @@ export async function ensureBatchStreams(
     subjects: [Subjects.batch.itemsAll],
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
+    num_replicas: opts.replicas ?? 1,
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
   });
   await ensureStream(jsm, {
@@ -59,6 +45,7 @@ export async function ensureBatchStreams(
     discard: DiscardPolicy.Old,
     max_msgs_per_subject: 1,
     max_age: nanos(opts.retentionMs),
+    num_replicas: opts.replicas ?? 1,
   });
   const ackWait = nanos(opts.requestTimeoutMs + ACK_GRACE_MS);
   try {

@@ -28,7 +28,11 @@ const visible = (stored: StoredFile | undefined, caller: Caller): stored is Stor
  */
 export const filesRoutes: FastifyPluginAsync<IngressContext> = async (app, ctx) => {
   const maxBytes = ctx.config.batch.max_file_bytes;
-  const files = createFileStore(ctx.nc, ctx.config.batch.retention_days * 86_400_000);
+  const files = createFileStore(
+    ctx.nc,
+    ctx.config.batch.retention_days * 86_400_000,
+    ctx.config.jetstream.replicas,
+  );
   await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 10 } });
 
   const guarded =

@@ -1,4 +1,5 @@
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
+import { openWithReplicas } from '@switchyard/store';
 import type { SwitchyardConfig } from '@switchyard/config';
 import type { ServiceDeps } from '@switchyard/runtime';
 import { createAuthenticate } from '../domain/authenticate.js';
@@ -107,7 +108,10 @@ export async function startKeyDirectory({
     applied(kind, id, entry.revision, parsed.data);
   };
 
-  const bucket = await new Kvm(nc).create(KEYS_BUCKET, { history: 1 });
+  const { replicas } = config.jetstream;
+  const bucket = await openWithReplicas(nc, `KV_${KEYS_BUCKET}`, replicas, () =>
+    new Kvm(nc).create(KEYS_BUCKET, { history: 1, replicas }),
+  );
   let loaded!: () => void;
   const ready = new Promise<void>((resolve) => (loaded = resolve));
   if ((await bucket.status()).values === 0) loaded();

@@ -12,7 +12,7 @@ import type { NatsConnection } from '@switchyard/bus';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { EVENTS_STREAM, Subjects } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/log';
-import { ensureStream, nanos } from './ensure-stream.js';
+import { ensureStream, nanos } from '@switchyard/store';
 
 /** Events are kept this long at least: telemetry down for longer loses the oldest of them. */
 export const EVENTS_MAX_AGE_MS = 24 * 3_600_000;
@@ -69,12 +69,15 @@ export async function startEventsConsumer({
   onAckFloor,
   ackFloorIntervalMs = ACK_FLOOR_INTERVAL_MS,
   retention = { maxAgeMs: EVENTS_MAX_AGE_MS, maxBytes: EVENTS_MAX_BYTES },
+  replicas = 1,
 }: {
   nc: NatsConnection;
   log: Logger;
   handle: DurableEventHandler;
   /** The stream's limits, applied to an existing stream too (`eventsRetention`). */
   retention?: EventsRetention;
+  /** Copies the server cluster keeps of the stream (`jetstream.replicas`), applied to an existing stream too. */
+  replicas?: number;
   /**
    * Given the consumer's ack floor every `ackFloorIntervalMs`: events up to that stream sequence
    * are acknowledged and never delivered again, so what `handle` remembers of them to stay
@@ -93,6 +96,7 @@ export async function startEventsConsumer({
     max_age: nanos(retention.maxAgeMs),
     max_bytes: retention.maxBytes,
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+    num_replicas: replicas,
   });
   const consumerConfig = {
     durable_name: DURABLE,

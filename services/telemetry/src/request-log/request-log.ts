@@ -22,7 +22,7 @@ import {
 import type { Logger } from '@switchyard/log';
 import { contentSubject } from '../content/content-subject.js';
 import type { StoredContent } from '../content/record-content.js';
-import { ensureStream, nanos } from '../jetstream/ensure-stream.js';
+import { ensureStream, nanos } from '@switchyard/store';
 import { matchesQuery, toRequestRecord } from './to-record.js';
 
 export interface RequestLog {
@@ -50,6 +50,8 @@ export interface RequestLogDeps {
   nc: NatsConnection;
   log: Logger;
   config: SwitchyardConfig['telemetry']['request_log'];
+  /** Copies the server cluster keeps of the content stream (`jetstream.replicas`). */
+  replicas?: number;
   /** Called for every request's content that could not be written (metrics). */
   onDropped?: (reason: 'backlog' | 'error') => void;
 }
@@ -62,9 +64,15 @@ export interface RequestLogDeps {
  * Recorded content goes to the `SWITCHYARD_REQUESTS` stream, created (or its limits updated)
  * here when `record_content` is on.
  */
-export async function startRequestLog({ nc, log, config, onDropped }: RequestLogDeps): Promise<RequestLog> {
+export async function startRequestLog({
+  nc,
+  log,
+  config,
+  replicas = 1,
+  onDropped,
+}: RequestLogDeps): Promise<RequestLog> {
   const jsm = await jetstreamManager(nc);
-  if (config.record_content) await ensureContentStream(jsm, config);
+  if (config.record_content) await ensureContentStream(jsm, config, replicas);
   const js = jetstream(nc);
   const acks = createAcks(nc, (err, requestId) => {
     onDropped?.('error');
@@ -107,6 +115,7 @@ export async function startRequestLog({ nc, log, config, onDropped }: RequestLog
 async function ensureContentStream(
   jsm: JetStreamManager,
   config: SwitchyardConfig['telemetry']['request_log'],
+  replicas: number,
 ): Promise<void> {
   await ensureStream(jsm, {
     name: REQUEST_CONTENT_STREAM,
@@ -117,6 +126,7 @@ async function ensureContentStream(
     max_age: nanos(config.max_age_hours * 3_600_000),
     max_bytes: config.max_bytes,
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+    num_replicas: replicas,
   });
 }
 

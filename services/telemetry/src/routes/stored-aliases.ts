@@ -1,4 +1,5 @@
 import { Kvm, type KvEntry } from '@nats-io/kv';
+import { openWithReplicas } from '@switchyard/store';
 import { ModelConfig } from '@switchyard/config';
 import { ROUTES_BUCKET } from '@switchyard/contracts';
 import type { ServiceDeps } from '@switchyard/runtime';
@@ -23,11 +24,13 @@ export interface StoredAliases {
  * router, which ignores it too, says so in its log.
  */
 export async function startStoredAliases(
-  deps: Pick<ServiceDeps, 'nc' | 'log'> & { onAlias(alias: string): void },
+  deps: Pick<ServiceDeps, 'nc' | 'log'> & { onAlias(alias: string): void; replicas: number },
 ): Promise<StoredAliases> {
-  const { log, onAlias } = deps;
+  const { log, onAlias, replicas } = deps;
   // The router creates the bucket with the same settings; whichever starts first makes it.
-  const kv = await new Kvm(deps.nc).create(ROUTES_BUCKET, { history: 1 });
+  const kv = await openWithReplicas(deps.nc, `KV_${ROUTES_BUCKET}`, replicas, () =>
+    new Kvm(deps.nc).create(ROUTES_BUCKET, { history: 1, replicas }),
+  );
 
   const take = (entry: KvEntry): void => {
     if (entry.operation !== 'PUT') return;

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { GatewayError, type ErrorCode } from '@switchyard/contracts';
 import type { IngressContext } from '../context.js';
 import { authorizationOf } from '../request-meta.js';
-import { checkKey } from '../ws/check-key.js';
+import { checkKey } from '../check-key.js';
 
 const sha256 = (secret: string): Buffer => createHash('sha256').update(secret).digest();
 

@@ -5,7 +5,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { GatewayError, toOpenAIErrorBody } from '@switchyard/contracts';
 import type { IngressContext } from '../context.js';
 import { authorizationOf } from '../request-meta.js';
-import { checkKey } from './check-key.js';
+import { checkKey } from '../check-key.js';
 import { parseClientFrame } from './client-frame.js';
 import { READY_FRAME, errorFrame } from './server-frame.js';
 import { createWsSession, type WsSession } from './ws-session.js';

@@ -20,9 +20,9 @@ import {
   type RequestLogQuery,
 } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/log';
+import { ensureStream, nanos } from '@switchyard/store';
 import { contentSubject } from '../content/content-subject.js';
 import type { StoredContent } from '../content/record-content.js';
-import { ensureStream, nanos } from '@switchyard/store';
 import { matchesQuery, toRequestRecord } from './to-record.js';
 
 export interface RequestLog {

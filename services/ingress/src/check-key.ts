@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { newTraceparent, publishOrDeliver } from '@switchyard/bus';
 import { FrameKinds, GatewayError, Ops, Subjects, isGatewayError } from '@switchyard/contracts';
-import { toBusHeaders } from '../bus-headers.js';
-import type { IngressContext } from '../context.js';
-import { accountIngressError } from '../relay/account-ingress-error.js';
-import { errorOfFrame } from '../relay/dialect.js';
-import { openExchange } from '../relay/exchange.js';
+import { toBusHeaders } from './bus-headers.js';
+import type { IngressContext } from './context.js';
+import { accountIngressError } from './relay/account-ingress-error.js';
+import { errorOfFrame } from './relay/dialect.js';
+import { openExchange } from './relay/exchange.js';
 
 const EMPTY = new Uint8Array(0);
 
 /**
  * Whether policy accepts a key, asked the way every request asks: a `models` request through the
  * pipeline with that key. The ingress never holds keys itself, and this costs one request per
- * connection. Resolves with the refusal, or undefined when the key is accepted.
+ * check (a WebSocket's connection, a batch call, an admin call with a key other than the master's).
+ * Resolves with the refusal, or undefined when the key is accepted.
  */
 export async function checkKey(
   ctx: IngressContext,

@@ -40,6 +40,16 @@ describe('the NATS accounts in deploy/nats', () => {
     expect(answer.string()).toBe('admitted by policy');
   });
 
+  it('let a client cancel a request by its id', async () => {
+    const cancelled = new Promise<string>((resolve) =>
+      service.subscribe(Subjects.cancel, { max: 1, callback: (_err, msg) => resolve(msg.string()) }),
+    );
+    await service.flush();
+    client.publish(Subjects.cancel, 'req-from-a-client');
+    await client.flush();
+    expect(await cancelled).toBe('req-from-a-client');
+  });
+
   it.each([
     ['a stage', Subjects.route],
     ['the validated entry', Subjects.validatedEntry(Ops.chatCompletions)],

@@ -13,6 +13,16 @@ export {
 } from './schema.js';
 export { RouterConfig, RouteRule, aliasOf, checkRoutes, type RouteIssue } from './router-config.js';
 export {
+  STORED_MODEL_KEYS,
+  STORED_RULES_KEY,
+  aliasOfStoredModelKey,
+  parseStoredModel,
+  parseStoredRules,
+  storedModelKey,
+  storedModelValue,
+  storedRulesValue,
+} from './stored-routes.js';
+export {
   KeyConfig,
   TeamConfig,
   LimitsConfig,

@@ -1,9 +1,16 @@
 import { openWithReplicas } from '@switchyard/store';
-import { ModelConfig, RouteRule } from '@switchyard/config';
+import {
+  STORED_RULES_KEY,
+  aliasOfStoredModelKey,
+  parseStoredModel,
+  parseStoredRules,
+  storedModelKey,
+  storedModelValue,
+  storedRulesValue,
+} from '@switchyard/config';
 import { ROUTES_BUCKET } from '@switchyard/contracts';
 import type { ServiceDeps } from '@switchyard/runtime';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
-import { z } from 'zod';
 import type { RouteChange, RouteSet } from './domain/route-set.js';
 
 /** Routes changed at run time, kept in JetStream KV and watched by every router replica. */
@@ -13,14 +20,8 @@ export interface RouteStore {
   stop(): Promise<void>;
 }
 
-const StoredModel = z.object({ alias: z.string().min(1), model: ModelConfig });
-const StoredRules = z.object({ rules: z.array(RouteRule) });
-
-const RULES_KEY = 'rules';
-const MODEL_PREFIX = 'model.';
-/** KV keys allow few characters (no `*`, as in `openai/*`): the alias is kept in the value. */
-const modelKey = (alias: string): string => `${MODEL_PREFIX}${Buffer.from(alias).toString('base64url')}`;
-const keyOf = (change: RouteChange): string => (change.kind === 'rules' ? RULES_KEY : modelKey(change.alias));
+const keyOf = (change: RouteChange): string =>
+  change.kind === 'rules' ? STORED_RULES_KEY : storedModelKey(change.alias);
 
 /**
  * Loads the changes stored so far into `routes` before the router takes requests, then follows
@@ -69,9 +70,9 @@ export async function startRouteStore(
     async save(change) {
       const key = keyOf(change);
       if (change.kind === 'model' && change.model !== undefined)
-        return appliedBy(await kv.put(key, JSON.stringify({ alias: change.alias, model: change.model })));
+        return appliedBy(await kv.put(key, storedModelValue(change.alias, change.model)));
       if (change.kind === 'rules' && change.rules !== undefined)
-        return appliedBy(await kv.put(key, JSON.stringify({ rules: change.rules })));
+        return appliedBy(await kv.put(key, storedRulesValue(change.rules)));
       await kv.delete(key);
       return appliedBy((await kv.get(key))?.revision ?? 0);
     },
@@ -92,24 +93,14 @@ async function loadAll(kv: KV): Promise<KvEntry[]> {
 
 function toChange(entry: KvEntry): RouteChange | undefined {
   const deleted = entry.operation !== 'PUT';
-  if (entry.key === RULES_KEY) {
+  if (entry.key === STORED_RULES_KEY) {
     if (deleted) return { kind: 'rules', rules: undefined };
-    const parsed = StoredRules.safeParse(safeJson(entry));
-    return parsed.success ? { kind: 'rules', rules: parsed.data.rules } : undefined;
+    const rules = parseStoredRules(entry.string());
+    return rules === undefined ? undefined : { kind: 'rules', rules };
   }
-  if (!entry.key.startsWith(MODEL_PREFIX)) return undefined;
-  const alias = Buffer.from(entry.key.slice(MODEL_PREFIX.length), 'base64url').toString();
+  const alias = aliasOfStoredModelKey(entry.key);
+  if (alias === undefined) return undefined;
   if (deleted) return { kind: 'model', alias, model: undefined };
-  const parsed = StoredModel.safeParse(safeJson(entry));
-  return parsed.success && parsed.data.alias === alias
-    ? { kind: 'model', alias, model: parsed.data.model }
-    : undefined;
-}
-
-function safeJson(entry: KvEntry): unknown {
-  try {
-    return entry.json();
-  } catch {
-    return undefined;
-  }
+  const model = parseStoredModel(alias, entry.string());
+  return model === undefined ? undefined : { kind: 'model', alias, model };
 }

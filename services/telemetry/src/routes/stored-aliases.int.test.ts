@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { connectBus, createPresence, type NatsConnection, type Presence } from '@switchyard/bus';
-import { parseConfig } from '@switchyard/config';
+import { parseConfig, storedModelKey } from '@switchyard/config';
 import {
   Headers,
   ROUTES_BUCKET,
@@ -38,7 +38,7 @@ function captureLog(): { log: pino.Logger; lines: Record<string, unknown>[] } {
 
 /** Stores a model alias exactly as the router's `PUT /admin/routes/<alias>` does. */
 const storeAlias = (kv: KV, alias: string, value: unknown = { alias, model: { deployments } }) =>
-  kv.put(`model.${Buffer.from(alias).toString('base64url')}`, JSON.stringify(value));
+  kv.put(storedModelKey(alias), JSON.stringify(value));
 
 const event = (model: string, overrides: Partial<RequestCompleted> = {}): RequestCompleted => ({
   request_id: `req-${Math.random()}`,
@@ -94,7 +94,7 @@ describe('telemetry with model aliases added at run time', () => {
     await storeAlias(kv, 'groq/*');
     await storeAlias(kv, 'forged', { alias: 'not-forged', model: { deployments } });
     await storeAlias(kv, 'broken', { alias: 'broken', model: { deployments: 'all of them' } });
-    await kv.put(`model.${Buffer.from('junk').toString('base64url')}`, 'not json');
+    await kv.put(storedModelKey('junk'), 'not json');
     telemetry = await startTelemetry({ nc, presence, log, config });
   });
 
@@ -159,7 +159,7 @@ describe('telemetry with model aliases added at run time', () => {
   });
 
   it('keeps the label of an alias deleted at run time', async () => {
-    await kv.delete(`model.${Buffer.from('fast').toString('base64url')}`);
+    await kv.delete(storedModelKey('fast'));
     await new Promise((r) => setTimeout(r, 100));
     const before = await requests(telemetry, 'fast');
     publish(event('fast'));

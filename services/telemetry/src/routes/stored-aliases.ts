@@ -1,17 +1,8 @@
 import { Kvm, type KvEntry } from '@nats-io/kv';
 import { openWithReplicas } from '@switchyard/store';
-import { ModelConfig } from '@switchyard/config';
+import { STORED_MODEL_KEYS, aliasOfStoredModelKey, parseStoredModel } from '@switchyard/config';
 import { ROUTES_BUCKET } from '@switchyard/contracts';
 import type { ServiceDeps } from '@switchyard/runtime';
-import { z } from 'zod';
-
-/**
- * A model alias as the router stores it (`PUT /admin/routes/<alias>`): under `model.<base64url
- * alias>`, since KV keys cannot hold `*`, with the alias repeated in the value.
- */
-const StoredModel = z.object({ alias: z.string().min(1), model: ModelConfig });
-const MODEL_PREFIX = 'model.';
-const MODEL_KEYS = `${MODEL_PREFIX}>`;
 
 export interface StoredAliases {
   stop(): Promise<void>;
@@ -34,16 +25,15 @@ export async function startStoredAliases(
 
   const take = (entry: KvEntry): void => {
     if (entry.operation !== 'PUT') return;
-    const alias = Buffer.from(entry.key.slice(MODEL_PREFIX.length), 'base64url').toString();
-    const parsed = StoredModel.safeParse(safeJson(entry));
-    if (parsed.success && parsed.data.alias === alias) onAlias(alias);
+    const alias = aliasOfStoredModelKey(entry.key);
+    if (alias !== undefined && parseStoredModel(alias, entry.string()) !== undefined) onAlias(alias);
   };
 
   const keys: string[] = [];
-  for await (const key of await kv.keys(MODEL_KEYS)) keys.push(key);
+  for await (const key of await kv.keys(STORED_MODEL_KEYS)) keys.push(key);
   for (const entry of await Promise.all(keys.map((key) => kv.get(key)))) if (entry !== null) take(entry);
   // Replays the values loaded above (adding an alias again changes nothing), then every change.
-  const watcher = await kv.watch({ key: MODEL_KEYS });
+  const watcher = await kv.watch({ key: STORED_MODEL_KEYS });
   const following = (async () => {
     for await (const entry of watcher) take(entry);
   })().catch((err: unknown) => {
@@ -56,12 +46,4 @@ export async function startStoredAliases(
       await following;
     },
   };
-}
-
-function safeJson(entry: KvEntry): unknown {
-  try {
-    return entry.json();
-  } catch {
-    return undefined;
-  }
 }
